@@ -1,0 +1,151 @@
+"""People and their logins: creating users, checking passwords, login sessions.
+
+A login is a random token held by the browser (signed, HttpOnly cookie) whose SHA-256 is
+stored; logging out revokes it, so a stolen old cookie is worth nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from meetings.errors import DomainError, Kind, conflict, invalid
+from meetings.models import AuthSession, GlobalRole, User, utcnow
+from meetings.passwords import Passwords
+
+SESSION_LIFETIME = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the logged-in person, as far as authorisation cares."""
+
+    user_id: int
+    username: str
+    full_name: str
+    global_role: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.global_role == GlobalRole.ADMIN.value
+
+    @property
+    def is_archivist(self) -> bool:
+        return self.global_role in (GlobalRole.ARCHIVIST.value, GlobalRole.ADMIN.value)
+
+
+def actor_of(user: User) -> Actor:
+    assert user.id is not None
+    return Actor(user.id, user.username, user.full_name, user.global_role)
+
+
+def create_user(
+    session: Session,
+    passwords: Passwords,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    global_role: str | None = None,
+) -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace(
+        "-", ""
+    ).isalnum():
+        raise invalid(
+            "bad_username",
+            "Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang (tối đa 64 ký tự).",
+            "A username holds letters, digits, dots, underscores and dashes (at most 64).",
+        )
+    if len(password) < 8:
+        raise invalid(
+            "weak_password",
+            "Mật khẩu cần ít nhất 8 ký tự.",
+            "A password needs at least 8 characters.",
+        )
+    if global_role is not None and global_role not in {r.value for r in GlobalRole}:
+        raise invalid("bad_role", "Vai trò không hợp lệ.", "Unknown role.")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise conflict(
+            "username_taken",
+            f"Tên đăng nhập '{username}' đã có người dùng.",
+            f"The username '{username}' is taken.",
+        )
+    user = User(
+        username=username,
+        full_name=full_name.strip() or username,
+        password_hash=passwords.hash(password),
+        global_role=global_role,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _bad_login() -> DomainError:
+    return DomainError(
+        Kind.UNAUTHENTICATED,
+        "bad_credentials",
+        "Sai tên đăng nhập hoặc mật khẩu. Kiểm tra lại và thử lần nữa.",
+        "Wrong username or password. Check them and try again.",
+    )
+
+
+def authenticate(session: Session, passwords: Passwords, username: str, password: str) -> User:
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None or not user.active:
+        passwords.hash(password)  # same cost either way: no user enumeration by timing
+        raise _bad_login()
+    if not passwords.verify(user.password_hash, password):
+        raise _bad_login()
+    return user
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, user: User) -> str:
+    """Start a login and return the token for the cookie."""
+    assert user.id is not None
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        AuthSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    return token
+
+
+def resolve_session(session: Session, token: str) -> Actor | None:
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+        .where(AuthSession.token_hash == token_digest(token))
+    ).first()
+    if row is None:
+        return None
+    auth, user = row
+    if auth.revoked_at is not None or auth.expires_at <= utcnow() or not user.active:
+        return None
+    return actor_of(user)
+
+
+def close_session(session: Session, token: str) -> int | None:
+    """Revoke a login; returns the user it belonged to."""
+    auth = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == token_digest(token))
+    ).first()
+    if auth is None or auth.revoked_at is not None:
+        return None
+    auth.revoked_at = utcnow()
+    session.add(auth)
+    return auth.user_id

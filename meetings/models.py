@@ -1,0 +1,242 @@
+"""The tables of the meeting room: bodies, people, meetings, agenda, documents, votes, notes,
+the meeting record and the minutes.
+
+Every change to the schema goes through an Alembic migration in `meetings/migrations`; a test
+compares these models with the migrated database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class GlobalRole(StrEnum):
+    ADMIN = "admin"
+    ARCHIVIST = "archivist"
+
+
+class Role(StrEnum):
+    """A person's role in one meeting."""
+
+    SECRETARY = "secretary"
+    CHAIR = "chair"
+    MEMBER = "member"
+    GUEST = "guest"
+
+
+class MeetingStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    ENDED = "ended"
+    SEALED = "sealed"
+
+
+class VoteStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Choice(StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    full_name: str = Field(max_length=200)
+    password_hash: str
+    global_role: str | None = Field(default=None, max_length=16)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuthSession(SQLModel, table=True):
+    """A login. The cookie holds the token; the table holds only its SHA-256."""
+
+    __tablename__ = "auth_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Body(SQLModel, table=True):
+    """A committee, council or board. Its voting rule is a setting, not code."""
+
+    __tablename__ = "bodies"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    parent_name: str = Field(default="", max_length=200)
+    code: str = Field(default="", max_length=32)
+    place_name: str = Field(default="", max_length=100)
+    # Result rule: share of the basis that must vote yes. Default: more than half of all members.
+    rule_basis: str = Field(default="all_members", max_length=32)
+    rule_numerator: int = 1
+    rule_denominator: int = 2
+    rule_strict: bool = True
+    # Where the body's signing key lives (PKCS#12), relative to the data directory.
+    signing_p12_path: str | None = Field(default=None, max_length=400)
+    signer_title: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BodyMember(SQLModel, table=True):
+    """Membership of a body. `voting` members make up 'all members' for vote results;
+    `can_prepare` lets a person (the body's secretariat) create meetings for the body."""
+
+    __tablename__ = "body_members"
+    __table_args__ = (UniqueConstraint("body_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    title: str = Field(default="", max_length=200)
+    voting: bool = True
+    can_prepare: bool = False
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meetings"
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    title: str = Field(max_length=300)
+    # The title folded for search (lower case, no diacritics): "bao cao" finds "Báo cáo".
+    search_text: str = Field(default="", max_length=300, index=True)
+    place: str = Field(default="", max_length=300)
+    starts_at: datetime
+    status: str = Field(default=MeetingStatus.DRAFT.value, max_length=16, index=True)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    current_item_id: int | None = None
+    current_document_id: int | None = None
+    current_page: int = 1
+    created_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(SQLModel, table=True):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    role: str = Field(max_length=16)
+    checked_in_at: datetime | None = None
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_items"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    position: int
+    title: str = Field(max_length=500)
+    presenter: str = Field(default="", max_length=200)
+    planned_minutes: int = 0
+    conclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Document(SQLModel, table=True):
+    """One PDF attached to an agenda item. The file lives in the blob store under its SHA-256."""
+
+    __tablename__ = "documents"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    item_id: int = Field(foreign_key="agenda_items.id", index=True)
+    title: str = Field(max_length=300)
+    filename: str = Field(max_length=300)
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+    page_count: int
+    uploaded_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "votes"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="agenda_items.id")
+    question: str = Field(max_length=500)
+    status: str = Field(default=VoteStatus.OPEN.value, max_length=16)
+    # The rule and the electorate are fixed when the vote opens.
+    rule_basis: str = Field(max_length=32)
+    rule_numerator: int
+    rule_denominator: int
+    rule_strict: bool
+    eligible: int
+    opened_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    passed: bool | None = None
+
+
+class Ballot(SQLModel, table=True):
+    """One voter's choice. The unique constraint is what makes 'one ballot each' true."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="votes.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    choice: str = Field(max_length=16)
+    cast_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    """A private note on a page. Readable by its owner alone."""
+
+    __tablename__ = "notes"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    page: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RecordEntry(SQLModel, table=True):
+    """The meeting record: an append-only, hash-chained log of what happened.
+
+    Each entry's digest covers the previous digest, so the last digest (printed in the
+    sealed minutes) vouches for the whole record."""
+
+    __tablename__ = "record_entries"
+    __table_args__ = (UniqueConstraint("meeting_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    seq: int
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = None
+    kind: str = Field(max_length=40)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    prev_digest: str = Field(max_length=64)
+    digest: str = Field(max_length=64)
+
+
+class Minutes(SQLModel, table=True):
+    __tablename__ = "minutes"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    number: int | None = None
+    general_conclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    recipients: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sealed_at: datetime | None = None
+    sealed_by: int | None = None
+    signed_sha256: str | None = Field(default=None, max_length=64)
+    signer_name: str | None = Field(default=None, max_length=300)
+    record_digest: str | None = Field(default=None, max_length=64)

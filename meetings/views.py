@@ -1,0 +1,113 @@
+"""Plain-data views of the tables, as the web app and the protocol show them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from meetings.models import AgendaItem, Body, Document, Meeting, Note, Participant, User, Vote
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def meeting_view(m: Meeting, body: Body | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": m.id,
+        "body_id": m.body_id,
+        "title": m.title,
+        "place": m.place,
+        "starts_at": iso(m.starts_at),
+        "status": m.status,
+        "started_at": iso(m.started_at),
+        "ended_at": iso(m.ended_at),
+    }
+    if body is not None:
+        out["body"] = body.name
+    return out
+
+
+def presentation_view(m: Meeting) -> dict[str, Any]:
+    return {
+        "item_id": m.current_item_id,
+        "document_id": m.current_document_id,
+        "page": m.current_page,
+    }
+
+
+def item_view(item: AgendaItem, documents: list[Document]) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "position": item.position,
+        "title": item.title,
+        "presenter": item.presenter,
+        "planned_minutes": item.planned_minutes,
+        "conclusion": item.conclusion,
+        "documents": [document_view(d) for d in documents],
+    }
+
+
+def document_view(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "item_id": d.item_id,
+        "title": d.title,
+        "filename": d.filename,
+        "sha256": d.sha256,
+        "size": d.size,
+        "page_count": d.page_count,
+    }
+
+
+def participant_view(p: Participant, u: User) -> dict[str, Any]:
+    return {
+        "user_id": u.id,
+        "username": u.username,
+        "full_name": u.full_name,
+        "role": p.role,
+        "checked_in": p.checked_in_at is not None,
+        "checked_in_at": iso(p.checked_in_at),
+    }
+
+
+def vote_view(v: Vote, *, cast: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": v.id,
+        "item_id": v.item_id,
+        "question": v.question,
+        "status": v.status,
+        "eligible": v.eligible,
+        "rule": {
+            "basis": v.rule_basis,
+            "numerator": v.rule_numerator,
+            "denominator": v.rule_denominator,
+            "strict": v.rule_strict,
+        },
+        "opened_at": iso(v.opened_at),
+        "closed_at": iso(v.closed_at),
+    }
+    if cast is not None:
+        out["cast"] = cast
+    if v.status != "open":
+        out["result"] = {"yes": v.yes, "no": v.no, "abstain": v.abstain, "passed": v.passed}
+    return out
+
+
+def note_view(n: Note) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "document_id": n.document_id,
+        "page": n.page,
+        "text": n.text,
+        "updated_at": iso(n.updated_at),
+    }
+
+
+def user_view(u: User) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "username": u.username,
+        "full_name": u.full_name,
+        "global_role": u.global_role,
+    }

@@ -1,0 +1,118 @@
+"""The application factory: `create_app(settings)` builds the Starlette app from its routes,
+middleware and lifespan. There is no module-level app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from meetings.errors import DomainError
+from phonghop import routes_auth, routes_documents, routes_meetings, routes_minutes
+from phonghop.auth import Sessions
+from phonghop.responses import domain_error_handler, http_error_handler
+from phonghop.services import Services
+from phonghop.settings import Settings
+from phonghop.websocket import Connections, endpoint
+from realtime.protocol import Close
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+# Pages of the web app; each is the same shell, which routes on the client.
+APP_PAGES = [
+    "/",
+    "/login",
+    "/meetings",
+    "/m/{meeting_id:int}",
+    "/m/{meeting_id:int}/screen",
+    "/m/{meeting_id:int}/prepare",
+    "/m/{meeting_id:int}/minutes",
+    "/archive",
+    "/archive/{meeting_id:int}",
+]
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+        b"script-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'self'; "
+        b"frame-ancestors 'self'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Adds the headers every response carries (no CDN, nothing inline)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def shell(_request: Request) -> Response:
+    return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+def create_app(settings: Settings) -> Starlette:
+    services = Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services.renderer.start(warm=settings.render_warm)
+        await services.hub.broker.start()
+        try:
+            yield
+        finally:
+            await services.hub.close(int(Close.SHUTDOWN))
+            await services.hub.broker.close()
+            services.renderer.close()
+            services.db.dispose()
+
+    routes = [
+        *routes_auth.routes,
+        *routes_meetings.routes,
+        *routes_documents.routes,
+        *routes_minutes.routes,
+        Route("/healthz", healthz, methods=["GET"]),
+        WebSocketRoute("/ws", endpoint),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.sessions = Sessions(services)
+    app.state.connections = Connections()
+    return app

@@ -1,0 +1,81 @@
+"""Login cookies: a signed, HttpOnly, SameSite=Lax cookie holding the login token, and the
+lookup from a request (HTTP or WebSocket) to the acting person."""
+
+from __future__ import annotations
+
+import time
+
+from itsdangerous import BadSignature, Signer
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from meetings.accounts import SESSION_LIFETIME, Actor, resolve_session
+from meetings.errors import DomainError, Kind
+from phonghop.services import Services
+
+COOKIE = "phonghop_session"
+CACHE_SECONDS = 10.0
+
+
+class Sessions:
+    """Turns cookies into actors, with a short cache so page images do not each hit the
+    database. Logging out drops the cache entry at once."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.signer = Signer(services.settings.resolved_secret(), salt="phonghop.session")
+        self._cache: dict[str, tuple[float, Actor]] = {}
+
+    def token(self, conn: HTTPConnection) -> str | None:
+        raw = conn.cookies.get(COOKIE)
+        if not raw:
+            return None
+        try:
+            return self.signer.unsign(raw).decode()
+        except BadSignature:
+            return None
+
+    async def actor(self, conn: HTTPConnection) -> Actor | None:
+        token = self.token(conn)
+        if token is None:
+            return None
+        now = time.monotonic()
+        hit = self._cache.get(token)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        actor = await self.services.read(lambda s: resolve_session(s, token))
+        if actor is None:
+            self._cache.pop(token, None)
+            return None
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (now + CACHE_SECONDS, actor)
+        return actor
+
+    async def require(self, conn: HTTPConnection) -> Actor:
+        actor = await self.actor(conn)
+        if actor is None:
+            raise DomainError(
+                Kind.UNAUTHENTICATED,
+                "unauthenticated",
+                "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.",
+                "You are not logged in, or your session has expired. Log in again.",
+            )
+        return actor
+
+    def forget(self, token: str) -> None:
+        self._cache.pop(token, None)
+
+    def set_cookie(self, response: Response, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            self.signer.sign(token).decode(),
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=self.services.settings.cookie_secure,
+            path="/",
+        )
+
+    def clear_cookie(self, response: Response) -> None:
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")

@@ -1,0 +1,137 @@
+"""Routes: logging in and out, who am I, and the directory of people and bodies."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from meetings.accounts import (
+    Actor,
+    authenticate,
+    close_session,
+    create_user,
+    open_session,
+    token_digest,
+)
+from meetings.errors import forbidden
+from meetings.models import Body, BodyMember, User
+from meetings.text import fold
+from meetings.views import user_view
+from phonghop.auth import Sessions
+from phonghop.responses import field_str, json_response, read_json
+from phonghop.services import Services
+from realtime.protocol import Close
+
+
+def parts(request: Request) -> tuple[Services, Sessions]:
+    return request.app.state.services, request.app.state.sessions
+
+
+async def login(request: Request) -> Response:
+    services, sessions = parts(request)
+    data = await read_json(request)
+    username, password = field_str(data, "username"), field_str(data, "password")
+
+    def run(session: Session) -> tuple[dict[str, object], str]:
+        user = authenticate(session, services.passwords, username, password)
+        return user_view(user), open_session(session, user)
+
+    user, token = await services.write(run)
+    response = json_response({"user": user})
+    sessions.set_cookie(response, token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    services, sessions = parts(request)
+    token = sessions.token(request)
+    if token is not None:
+        await services.write(lambda s: close_session(s, token))
+        sessions.forget(token)
+        digest = token_digest(token)
+        request.app.state.connections.close_where(
+            lambda info: info.get("token") == digest, Close.UNAUTHENTICATED
+        )
+    response = json_response({"ok": True})
+    sessions.clear_cookie(response)
+    return response
+
+
+def _preparer_bodies(session: Session, actor: Actor) -> list[Body]:
+    query = select(Body).order_by(col(Body.name))
+    if not actor.is_admin:
+        query = query.join(BodyMember, col(BodyMember.body_id) == col(Body.id)).where(
+            BodyMember.user_id == actor.user_id, BodyMember.can_prepare == True  # noqa: E712
+        )
+    return list(session.exec(query))
+
+
+async def me(request: Request) -> Response:
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+
+    def run(session: Session) -> dict[str, object]:
+        user = session.get(User, actor.user_id)
+        assert user is not None
+        bodies = _preparer_bodies(session, actor)
+        return {
+            "user": user_view(user),
+            "can_prepare": [{"id": b.id, "name": b.name} for b in bodies],
+        }
+
+    return json_response(await services.read(run))
+
+
+async def list_users(request: Request) -> Response:
+    """People a preparer can invite to a meeting."""
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    q = fold(request.query_params.get("q", ""))
+
+    def run(session: Session) -> list[dict[str, object]]:
+        if not actor.is_admin and not _preparer_bodies(session, actor):
+            raise forbidden(
+                "forbidden",
+                "Chỉ người chuẩn bị cuộc họp mới xem được danh sách người dùng.",
+                "Only people who prepare meetings can list users.",
+            )
+        users = session.exec(select(User).where(User.active == True).order_by(col(User.full_name)))  # noqa: E712
+        return [
+            user_view(u) for u in users
+            if not q or q in fold(u.full_name) or q in u.username
+        ][:200]
+
+    return json_response({"users": await services.read(run)})
+
+
+async def add_user(request: Request) -> Response:
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    if not actor.is_admin:
+        raise forbidden("forbidden", "Chỉ quản trị hệ thống được tạo tài khoản.",
+                        "Only an administrator can create accounts.")
+    data = await read_json(request)
+    role = data.get("global_role")
+
+    def run(session: Session) -> dict[str, object]:
+        user = create_user(
+            session, services.passwords,
+            username=field_str(data, "username"), full_name=field_str(data, "full_name"),
+            password=field_str(data, "password"),
+            global_role=role if isinstance(role, str) else None,
+        )
+        return user_view(user)
+
+    return json_response({"user": await services.write(run)}, status=201)
+
+
+
+routes = [
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/me", me, methods=["GET"]),
+    Route("/api/users", list_users, methods=["GET"]),
+    Route("/api/users", add_user, methods=["POST"]),
+]

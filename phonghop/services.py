@@ -1,0 +1,101 @@
+"""The running server's parts, built from settings and held on `app.state.services`:
+database, blob store, keys, password hasher, renderer, broker and hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from meetings.blobs import BlobStore
+from meetings.db import Database
+from meetings.events import MEETING, STAFF, Event
+from meetings.minutes import KeyStore
+from meetings.passwords import Passwords
+from phonghop.rendering import PageRenderer
+from phonghop.settings import Settings
+from realtime.broker_memory import MemoryBroker
+from realtime.hub import Hub
+
+T = TypeVar("T")
+
+
+def meeting_channel(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def staff_channel(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:staff"
+
+
+def user_channel(meeting_id: int, user_id: int) -> str:
+    return f"meeting:{meeting_id}:user:{user_id}"
+
+
+def channel_of(event: Event) -> str:
+    if event.audience == MEETING:
+        return meeting_channel(event.meeting_id)
+    if event.audience == STAFF:
+        return staff_channel(event.meeting_id)
+    assert event.user_id is not None
+    return user_channel(event.meeting_id, event.user_id)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    blobs: BlobStore
+    keys: KeyStore
+    passwords: Passwords
+    renderer: PageRenderer
+    hub: Hub
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        data = settings.data_dir
+        data.mkdir(parents=True, exist_ok=True)
+        blobs = BlobStore(data / "blobs")
+        return cls(
+            settings=settings,
+            db=Database(settings.db_url),
+            blobs=blobs,
+            keys=KeyStore(data / "keys"),
+            passwords=Passwords(fast=settings.fast_passwords),
+            renderer=PageRenderer(blobs, data / "cache" / "pages", settings.render_workers),
+            hub=Hub(MemoryBroker()),
+        )
+
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """Run `fn` in one committed write transaction, off the event loop."""
+
+        def run() -> T:
+            with self.db.write() as session:
+                return fn(session)
+
+        return await run_in_threadpool(run)
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        def run() -> T:
+            with self.db.read() as session:
+                return fn(session)
+
+        return await run_in_threadpool(run)
+
+    async def publish(self, events: Iterable[Event]) -> None:
+        """Publish what the domain says happened. Called after the commit, never before."""
+        for event in events:
+            await self.hub.publish(channel_of(event), event.type, event.data)
+
+    async def perform(self, fn: Callable[[Session], tuple[Any, list[Event]] | list[Event]]) -> Any:
+        """Write, then publish the events the service returned; give back its result."""
+        out = await self.write(fn)
+        if isinstance(out, list):
+            await self.publish(out)
+            return None
+        result, events = out
+        await self.publish(events)
+        return result

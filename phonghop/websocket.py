@@ -1,0 +1,309 @@
+"""The WebSocket endpoint: authenticates the tablet by its login cookie, answers `connect`
+with missed publications or a snapshot, carries ballots and presence, and keeps the
+connection honest (heartbeats, frame size, rate limit, typed closes)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from meetings import voting
+from meetings.access import Action, authorize
+from meetings.accounts import Actor, token_digest
+from meetings.errors import DomainError
+from meetings.models import MeetingStatus, Role
+from meetings.snapshot import snapshot
+from phonghop.auth import Sessions
+from phonghop.services import Services, meeting_channel, staff_channel, user_channel
+from realtime.broker import Position, Publication
+from realtime.client import Client, State
+from realtime.protocol import (
+    MAX_FRAME_BYTES,
+    Close,
+    Command,
+    ProtocolError,
+    dumps,
+    error_frame,
+    parse_command,
+    reply_frame,
+)
+
+log = logging.getLogger("phonghop.ws")
+STAFF_ROLES = (Role.SECRETARY.value, Role.CHAIR.value)
+
+
+class Connections:
+    """Every live connection of this process, so that logging out, removal from a meeting or
+    sealing can close the right ones with the right code."""
+
+    def __init__(self) -> None:
+        self.clients: set[Client] = set()
+
+    def close_where(self, match: Callable[[dict[str, Any]], bool], code: Close) -> int:
+        closing = [c for c in self.clients if not c.closed and match(c.info)]
+        for client in closing:
+            asyncio.get_running_loop().create_task(client.close(code))
+        return len(closing)
+
+
+def _same_origin(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: the cookie is the credential
+    if origin in allowed:
+        return True
+    return urlsplit(origin).netloc == ws.headers.get("host", "")
+
+
+class RateLimit:
+    """A token bucket: `rate` commands a second, bursts up to twice that."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.capacity = rate, max(1.0, rate * 2)
+        self.tokens, self.stamp = self.capacity, time.monotonic()
+        self.strikes = 0
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.strikes = 0
+            return True
+        self.strikes += 1
+        return False
+
+
+def describe_presence(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"connections": [
+        {k: e.get(k) for k in ("user_id", "full_name", "role", "device", "mode",
+                               "document_id", "page")}
+        for e in entries
+    ]}
+
+
+class Conversation:
+    """One tablet's conversation with the server."""
+
+    def __init__(self, ws: WebSocket, services: Services, actor: Actor, token: str) -> None:
+        self.ws, self.services, self.actor = ws, services, actor
+        settings = services.settings
+        self.client = Client(ws, queue_limit=settings.ws_queue_limit)
+        self.client.info = {"user_id": actor.user_id, "full_name": actor.full_name,
+                            "token": token_digest(token)}
+        self.limit = RateLimit(settings.ws_commands_per_second)
+        self.meeting_id: int | None = None
+        self.last_heard = time.monotonic()
+
+    @property
+    def hub(self) -> Any:
+        return self.services.hub
+
+    async def run(self) -> None:
+        self.client.start_writer()
+        beat = asyncio.create_task(self._heartbeat())
+        try:
+            while not self.client.closed:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                self.last_heard = time.monotonic()
+                text = message.get("text")
+                if text is None:
+                    await self.client.close(Close.BAD_REQUEST, "text frames only")
+                    break
+                if len(text.encode()) > MAX_FRAME_BYTES:
+                    await self.client.close(Close.FRAME_TOO_LARGE, "frame too large")
+                    break
+                if not self.limit.take():
+                    if self.limit.strikes > 20:
+                        await self.client.close(Close.RATE_LIMITED, "rate limited")
+                        break
+                    self.client.send(error_frame(
+                        None, "rate_limited",
+                        "Gửi lệnh quá nhanh; hãy chờ một chút.",
+                        "Too many commands; slow down.",
+                    ))
+                    continue
+                try:
+                    command = parse_command(text)
+                except ProtocolError as exc:
+                    self.client.send(error_frame(exc.id, exc.code, exc.vi, exc.en))
+                    continue
+                await self._dispatch(command)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            beat.cancel()
+            self.hub.detach(self.client)
+            await self.client.stop()
+            if self.meeting_id is not None:
+                self._announce()
+
+    async def _heartbeat(self) -> None:
+        settings = self.services.settings
+        ping = dumps({"type": "ping"})
+        while not self.client.closed:
+            await asyncio.sleep(settings.ws_ping_seconds)
+            if time.monotonic() - self.last_heard > settings.ws_timeout_seconds:
+                self.client.abort(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
+                return
+            self.client.send(ping)
+
+    def _announce(self) -> None:
+        assert self.meeting_id is not None
+        self.hub.announce_presence(
+            meeting_channel(self.meeting_id), staff_channel(self.meeting_id), describe_presence
+        )
+
+    async def _dispatch(self, command: Command) -> None:
+        try:
+            if command.type == "connect":
+                await self._connect(command)
+            elif command.type == "pong":
+                return
+            elif self.client.state is not State.LIVE:
+                raise ProtocolError("not_connected", "Hãy gửi lệnh connect trước.",
+                                    "Send a connect command first.", command.id)
+            elif command.type == "presence":
+                self._presence(command)
+            elif command.type == "vote.cast":
+                await self._cast(command)
+        except ProtocolError as exc:
+            self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
+        except DomainError as exc:
+            self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
+
+    async def _connect(self, command: Command) -> None:
+        if self.client.state is not State.CONNECTING:
+            raise ProtocolError("already_connected", "Kết nối đã được thiết lập.",
+                                "Already connected.", command.id)
+        meeting_id = command.data.get("meeting_id")
+        if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+            raise ProtocolError("bad_meeting", "Thiếu mã cuộc họp (meeting_id).",
+                                "meeting_id is missing.", command.id)
+        actor = self.actor
+
+        def role_of(session: Session) -> tuple[str | None, str]:
+            meeting, role = authorize(session, actor, meeting_id, Action.VIEW)
+            return role, meeting.status
+
+        try:
+            role, status = await self.services.read(role_of)
+        except DomainError as exc:
+            self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
+            await self.client.close(Close.FORBIDDEN, exc.code)
+            return
+        channels = [meeting_channel(meeting_id), user_channel(meeting_id, actor.user_id)]
+        if role in STAFF_ROLES:
+            channels.append(staff_channel(meeting_id))
+        raw_positions = command.data.get("positions") or {}
+        recovered: dict[str, tuple[Position, list[Publication]]] = {}
+        positions: dict[str, Position] = {}
+        for channel in channels:
+            since = _position(raw_positions.get(channel) if isinstance(raw_positions, dict)
+                              else None)
+            result = await self.hub.attach(self.client, channel, since)
+            if isinstance(result, Position):
+                positions[channel] = result
+            else:
+                assert since is not None
+                recovered[channel] = (since, result)
+                positions[channel] = Position(result[-1].offset if result else since.offset,
+                                              since.epoch)
+        self.meeting_id = meeting_id
+        self.client.info.update(
+            meeting_id=meeting_id, role=role, mode="follow", document_id=None, page=None,
+            device=str(command.data.get("device") or "")[:60],
+        )
+        self.client.go_live()
+        wire = {ch: {"offset": p.offset, "epoch": p.epoch} for ch, p in positions.items()}
+        if len(recovered) == len(channels):
+            self.client.send(reply_frame(command.id, {"recovered": True, "positions": wire}))
+            for channel, (since, missed) in recovered.items():
+                self.client.finish_recovery(
+                    channel, since.offset, [(p.offset, p.frame()) for p in missed]
+                )
+        else:
+            snap = await self.services.read(lambda s: snapshot(s, actor, meeting_id))
+            if role in STAFF_ROLES:
+                snap["presence"] = describe_presence(
+                    self.hub.presence(meeting_channel(meeting_id)) + [self.client.info]
+                )
+            self.client.send(reply_frame(
+                command.id, {"recovered": False, "snapshot": snap, "positions": wire}
+            ))
+            for channel, position in positions.items():
+                self.client.finish_recovery(channel, position.offset)
+        self._announce()
+        if status == MeetingStatus.SEALED.value:
+            await self.client.close(Close.MEETING_SEALED, "meeting sealed")
+
+    def _presence(self, command: Command) -> None:
+        data = command.data
+        mode = data.get("mode")
+        if mode not in ("follow", "browse"):
+            raise ProtocolError("bad_presence", "Chế độ phải là follow hoặc browse.",
+                                "The mode must be follow or browse.", command.id)
+        document_id, page = data.get("document_id"), data.get("page")
+        self.client.info.update(
+            mode=mode,
+            document_id=document_id if isinstance(document_id, int) else None,
+            page=page if isinstance(page, int) else None,
+        )
+        self.client.send(reply_frame(command.id, {"ok": True}))
+        self._announce()
+
+    async def _cast(self, command: Command) -> None:
+        vote_id, choice = command.data.get("vote_id"), command.data.get("choice")
+        if not isinstance(vote_id, int) or not isinstance(choice, str):
+            raise ProtocolError("bad_ballot", "Phiếu cần vote_id (số) và choice (yes/no/abstain).",
+                                "A ballot needs vote_id (number) and choice (yes/no/abstain).",
+                                command.id)
+        actor = self.actor
+        # The reply is sent only after the ballot is committed.
+        await self.services.perform(lambda s: voting.cast_ballot(s, actor, vote_id, choice))
+        self.client.send(reply_frame(command.id, {"vote_id": vote_id, "choice": choice}))
+
+
+def _position(raw: Any) -> Position | None:
+    if not isinstance(raw, dict):
+        return None
+    offset, epoch = raw.get("offset"), raw.get("epoch")
+    if isinstance(offset, int) and offset >= 0 and isinstance(epoch, str):
+        return Position(offset, epoch)
+    return None
+
+
+async def endpoint(ws: WebSocket) -> None:
+    services: Services = ws.app.state.services
+    sessions: Sessions = ws.app.state.sessions
+    connections: Connections = ws.app.state.connections
+    if not _same_origin(ws, services.settings.allowed_origins):
+        await ws.close(code=int(Close.FORBIDDEN), reason="cross-origin")
+        return
+    await ws.accept()
+    actor = await sessions.actor(ws)
+    token = sessions.token(ws)
+    if actor is None or token is None:
+        await ws.send_text(error_frame(
+            None, "unauthenticated",
+            "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn.",
+            "You are not logged in, or your session has expired.",
+        ))
+        await ws.close(code=int(Close.UNAUTHENTICATED))
+        return
+    conversation = Conversation(ws, services, actor, token)
+    connections.clients.add(conversation.client)
+    try:
+        await conversation.run()
+    finally:
+        connections.clients.discard(conversation.client)

@@ -1,0 +1,90 @@
+"""Page images: rendered off the event loop at the width asked for, cached, immutable, and
+the first page of a fresh 100-page upload viewable in under a second."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pymupdf
+from starlette.testclient import TestClient
+
+from meetings import demo_documents
+from meetings.demo import DEMO_PASSWORD
+from phonghop.app import create_app
+from tests.helpers import error_of, first_document
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    pix = pymupdf.Pixmap(data)
+    return pix.width, pix.height
+
+
+def test_page_image_width_cache_headers_and_etag(login, settings) -> None:
+    member = login("uyvien1")
+    doc = first_document(member, 1)
+    r = member.get(f"/api/documents/{doc['id']}/pages/2?w=700")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert png_size(r.content)[0] == 800  # rounded up to the next width step
+    assert "immutable" in r.headers["cache-control"]
+    etag = r.headers["etag"]
+    again = member.get(f"/api/documents/{doc['id']}/pages/2?w=700",
+                       headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    cached = list((settings.data_dir / "cache" / "pages").rglob("2-800.png"))
+    assert len(cached) == 1
+    # the rendered page shows the document's Vietnamese text (the render is of this page)
+    page_text = pymupdf.open(stream=member.get(f"/api/documents/{doc['id']}/file").content)[1]
+    assert "TÌNH HÌNH KINH TẾ" in page_text.get_text()
+    big = member.get(f"/api/documents/{doc['id']}/pages/1?w=5000")
+    assert png_size(big.content)[0] == 2560
+
+
+def test_page_image_refusals(login) -> None:
+    member = login("uyvien1")
+    doc = first_document(member, 1)
+    error_of(member.get(f"/api/documents/{doc['id']}/pages/0"), 422, "bad_page")
+    error_of(member.get(f"/api/documents/{doc['id']}/pages/99"), 422, "bad_page")
+    error_of(member.get(f"/api/documents/{doc['id']}/pages/1?w=wide"), 422, "bad_width")
+    error_of(member.get("/api/documents/999/pages/1"), 404, "not_found")
+    error_of(login("luutru").get(f"/api/documents/{doc['id']}/pages/1"), 403, "forbidden")
+    error_of(login("luutru").get(f"/api/documents/{doc['id']}/file"), 403, "forbidden")
+
+
+def test_original_file_is_the_uploaded_bytes(login) -> None:
+    member = login("uyvien1")
+    doc = first_document(member, 1)
+    r = member.get(f"/api/documents/{doc['id']}/file")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    import hashlib
+
+    assert hashlib.sha256(r.content).hexdigest() == doc["sha256"]
+
+
+def test_first_page_of_a_fresh_100_page_pdf_in_under_a_second(settings, demo) -> None:
+    # As in production, the render workers are started with the server.
+    app = create_app(replace(settings, render_warm=True))
+    with TestClient(app) as sec:
+        member = TestClient(app)
+        member.portal = sec.portal
+        sec.post("/api/login", json={"username": "thuky", "password": DEMO_PASSWORD})
+        member.post("/api/login", json={"username": "uyvien1", "password": DEMO_PASSWORD})
+        time.sleep(1.0)  # the workers finish starting, as they would before a meeting
+        upload_and_view(sec, member)
+
+
+def upload_and_view(sec: TestClient, member: TestClient) -> None:
+    data = demo_documents.long_pdf(100)
+    r = sec.post("/api/meetings/1/items/2/documents",
+                 files={"file": ("dai.pdf", data, "application/pdf")})
+    assert r.status_code == 201, r.text
+    doc = r.json()["document"]
+    assert doc["page_count"] == 100
+    t0 = time.perf_counter()
+    r = member.get(f"/api/documents/{doc['id']}/pages/1?w=1280")
+    elapsed = time.perf_counter() - t0
+    assert r.status_code == 200 and png_size(r.content)[0] == 1280
+    assert elapsed < 1.0, f"first page took {elapsed:.2f} s"
+    # and a page deep inside renders on demand
+    r = member.get(f"/api/documents/{doc['id']}/pages/87?w=640")
+    assert r.status_code == 200 and png_size(r.content)[0] == 640
