@@ -227,11 +227,15 @@ class Conversation:
         self.client.go_live()
         wire = {ch: {"offset": p.offset, "epoch": p.epoch} for ch, p in positions.items()}
         if len(recovered) == len(channels):
-            self.client.send(reply_frame(command.id, {"recovered": True, "positions": wire}))
-            for channel, (since, missed) in recovered.items():
-                self.client.finish_recovery(
-                    channel, since.offset, [(p.offset, p.frame()) for p in missed]
-                )
+            missed = sorted(
+                (p for _since, pubs in recovered.values() for p in pubs),
+                key=lambda p: (p.channel, p.offset),
+            )
+            self.client.send(reply_frame(command.id, {
+                "recovered": True,
+                "publications": [p.as_dict() for p in missed],
+                "positions": wire,
+            }))
         else:
             snap = await self.services.read(lambda s: snapshot(s, actor, meeting_id))
             if role in STAFF_ROLES:
@@ -241,8 +245,9 @@ class Conversation:
             self.client.send(reply_frame(
                 command.id, {"recovered": False, "snapshot": snap, "positions": wire}
             ))
-            for channel, position in positions.items():
-                self.client.finish_recovery(channel, position.offset)
+        # What arrived live meanwhile follows the reply, without what the reply covered.
+        for channel, position in positions.items():
+            self.client.finish_recovery(channel, position.offset)
         self._announce()
         if status == MeetingStatus.SEALED.value:
             await self.client.close(Close.MEETING_SEALED, "meeting sealed")

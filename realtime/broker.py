@@ -22,6 +22,10 @@ class Publication:
     def frame(self) -> str:
         return publication_frame(self.channel, self.offset, self.epoch, self.type, self.data)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"channel": self.channel, "offset": self.offset, "epoch": self.epoch,
+                "type": self.type, "data": self.data}
+
 
 @dataclass(frozen=True)
 class Position:

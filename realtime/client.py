@@ -59,14 +59,11 @@ class Client:
     def begin_recovery(self, channel: str) -> None:
         self._buffers[channel] = []
 
-    def finish_recovery(
-        self, channel: str, delivered: int, missed: list[tuple[int, str]] | None = None
-    ) -> None:
-        """Mark `delivered` as the last offset the tablet holds, then send the missed
-        publications merged with what arrived live meanwhile: in offset order, each once."""
+    def finish_recovery(self, channel: str, delivered: int) -> None:
+        """Mark `delivered` as the last offset the tablet holds, then send what arrived live
+        meanwhile: in offset order, each once, nothing it already holds."""
         self.offsets[channel] = delivered
-        pending = (missed or []) + self._buffers.pop(channel, [])
-        for offset, frame in sorted(pending, key=lambda x: x[0]):
+        for offset, frame in sorted(self._buffers.pop(channel, []), key=lambda x: x[0]):
             self._deliver_now(channel, offset, frame)
 
     def deliver(self, channel: str, offset: int, frame: str) -> None:

@@ -187,11 +187,12 @@ def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[b
         PHONGHOP_FAST_PASSWORDS="1",
         PHONGHOP_RENDER_WORKERS="1",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "phonghop.cli", "serve", "--host", "127.0.0.1", "--port",
-         str(port)],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "phonghop.cli", "serve", "--host", "127.0.0.1", "--port",
+             str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
