@@ -58,7 +58,8 @@ async def test_page_changes_reach_every_tablet_and_votes_are_counted(
         await tablet.wait_for("vote.opened")
     choices = ["yes", "yes", "yes", "yes", "no"]
     replies = await asyncio.gather(*(
-        t.command("vote.cast", {"vote_id": vote_id, "choice": c}) for t, c in zip(members, choices)
+        t.command("vote.cast", {"vote_id": vote_id, "choice": c})
+        for t, c in zip(members, choices, strict=True)
     ))
     assert [r["choice"] for r in replies] == choices
     with pytest.raises(CommandError) as refused:
@@ -76,7 +77,7 @@ async def test_page_changes_reach_every_tablet_and_votes_are_counted(
         closed = await tablet.wait_for("vote.closed")
         assert closed["data"]["result"]["passed"] is True
     # each member's own channel confirmed their ballot
-    for tablet, choice in zip(members, choices):
+    for tablet, choice in zip(members, choices, strict=True):
         accepted = await tablet.wait_for("ballot.accepted")
         assert accepted["data"] == {"vote_id": vote_id, "choice": choice}
     for tablet in members + [guest]:

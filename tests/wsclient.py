@@ -74,13 +74,13 @@ class Tablet:
                                               "epoch": message["epoch"]}
         self.events.append(message)
 
-    async def command(self, type: str, data: dict[str, Any], timeout: float = 20) -> Any:
+    async def command(self, type: str, data: dict[str, Any], within: float = 20) -> Any:
         self._next_id += 1
         cid = self._next_id
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._replies[cid] = future
         await self.conn.send(json.dumps({"id": cid, "type": type, "data": data}))
-        message = await asyncio.wait_for(future, timeout)
+        message = await asyncio.wait_for(future, within)
         if message["type"] == "error":
             raise CommandError(message["error"], message)
         return message["data"]
@@ -105,8 +105,10 @@ class Tablet:
             self.close_code = self.conn.close_code
             self.closed.set()
 
-    async def wait_for(self, type: str, predicate: Any = None, timeout: float = 10) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def wait_for(
+        self, type: str, predicate: Any = None, within: float = 10
+    ) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             for event in self.events:
                 if event["type"] == type and (predicate is None or predicate(event["data"])):
