@@ -22,7 +22,7 @@ from phonghop.auth import Sessions
 from phonghop.responses import domain_error_handler, http_error_handler
 from phonghop.services import Services
 from phonghop.settings import Settings
-from phonghop.websocket import Connections, endpoint
+from phonghop.websocket import endpoint
 from realtime.protocol import Close
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -83,16 +83,17 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     services = Services.build(settings)
+    sessions = Sessions(services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services.renderer.start(warm=settings.render_warm)
-        await services.hub.broker.start()
+        await services.hub.start()
+        services.hub.on_control(sessions.on_control)
         try:
             yield
         finally:
-            await services.hub.close(int(Close.SHUTDOWN))
-            await services.hub.broker.close()
+            await services.hub.close(Close.SHUTDOWN)
             services.renderer.close()
             services.db.dispose()
 
@@ -113,6 +114,5 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.sessions = Sessions(services)
-    app.state.connections = Connections()
+    app.state.sessions = sessions
     return app

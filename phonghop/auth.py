@@ -4,14 +4,22 @@ lookup from a request (HTTP or WebSocket) to the acting person."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from itsdangerous import BadSignature, Signer
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from meetings.accounts import SESSION_LIFETIME, Actor, resolve_session
+from meetings.accounts import (
+    SESSION_LIFETIME,
+    Actor,
+    close_session,
+    resolve_session,
+    token_digest,
+)
 from meetings.errors import DomainError, Kind
 from phonghop.services import Services
+from realtime.protocol import Close
 
 COOKIE = "phonghop_session"
 CACHE_SECONDS = 10.0
@@ -40,16 +48,17 @@ class Sessions:
         if token is None:
             return None
         now = time.monotonic()
-        hit = self._cache.get(token)
+        key = token_digest(token)
+        hit = self._cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
         actor = await self.services.read(lambda s: resolve_session(s, token))
         if actor is None:
-            self._cache.pop(token, None)
+            self._cache.pop(key, None)
             return None
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[token] = (now + CACHE_SECONDS, actor)
+        self._cache[key] = (now + CACHE_SECONDS, actor)
         return actor
 
     async def require(self, conn: HTTPConnection) -> Actor:
@@ -63,8 +72,17 @@ class Sessions:
             )
         return actor
 
-    def forget(self, token: str) -> None:
-        self._cache.pop(token, None)
+    async def log_out(self, token: str) -> None:
+        """Revoke the login and, on every process, forget it and close its WebSockets."""
+        await self.services.write(lambda s: close_session(s, token))
+        digest = token_digest(token)
+        self._cache.pop(digest, None)
+        await self.services.hub.broker.control({"op": "forget_session", "token": digest})
+        await self.services.hub.disconnect({"token": digest}, Close.UNAUTHENTICATED)
+
+    def on_control(self, message: dict[str, Any]) -> None:
+        if message.get("op") == "forget_session":
+            self._cache.pop(str(message.get("token")), None)
 
     def set_cookie(self, response: Response, token: str) -> None:
         response.set_cookie(

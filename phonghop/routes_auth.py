@@ -7,14 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings.accounts import (
-    Actor,
-    authenticate,
-    close_session,
-    create_user,
-    open_session,
-    token_digest,
-)
+from meetings.accounts import Actor, authenticate, create_user, open_session
 from meetings.errors import forbidden
 from meetings.models import Body, BodyMember, User
 from meetings.text import fold
@@ -22,7 +15,6 @@ from meetings.views import user_view
 from phonghop.auth import Sessions
 from phonghop.responses import field_str, json_response, read_json
 from phonghop.services import Services
-from realtime.protocol import Close
 
 
 def parts(request: Request) -> tuple[Services, Sessions]:
@@ -48,12 +40,7 @@ async def logout(request: Request) -> Response:
     services, sessions = parts(request)
     token = sessions.token(request)
     if token is not None:
-        await services.write(lambda s: close_session(s, token))
-        sessions.forget(token)
-        digest = token_digest(token)
-        request.app.state.connections.close_where(
-            lambda info: info.get("token") == digest, Close.UNAUTHENTICATED
-        )
+        await sessions.log_out(token)
     response = json_response({"ok": True})
     sessions.clear_cookie(response)
     return response

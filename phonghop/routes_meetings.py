@@ -109,10 +109,8 @@ async def remove_participant(request: Request) -> Response:
     await services.perform(
         lambda s: preparation.remove_participant(s, actor, meeting_id, user_id)
     )
-    request.app.state.connections.close_where(
-        lambda info: info.get("user_id") == user_id and info.get("meeting_id") == meeting_id,
-        Close.FORBIDDEN,
-    )
+    await services.hub.disconnect({"user_id": user_id, "meeting_id": meeting_id},
+                                  Close.FORBIDDEN)
     return json_response({"ok": True})
 
 

@@ -80,9 +80,7 @@ async def seal(request: Request) -> Response:
         lambda s: minutes.seal(s, services.blobs, services.keys, actor, meeting_id)
     )
     # Nothing more will happen in this meeting: tablets are told not to reconnect.
-    request.app.state.connections.close_where(
-        lambda info: info.get("meeting_id") == meeting_id, Close.MEETING_SEALED
-    )
+    await services.hub.disconnect({"meeting_id": meeting_id}, Close.MEETING_SEALED)
     return json_response(await services.read(lambda s: minutes.minutes_view(s, actor, meeting_id)))
 
 

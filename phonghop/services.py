@@ -17,8 +17,10 @@ from meetings.minutes import KeyStore
 from meetings.passwords import Passwords
 from phonghop.rendering import PageRenderer
 from phonghop.settings import Settings
+from realtime.broker import Broker
 from realtime.broker_memory import MemoryBroker
 from realtime.hub import Hub
+from realtime.presence import MemoryPresence, Presence
 
 T = TypeVar("T")
 
@@ -44,6 +46,24 @@ def channel_of(event: Event) -> str:
     return user_channel(event.meeting_id, event.user_id)
 
 
+def build_hub(settings: Settings) -> Hub:
+    """One process: the in-memory broker. Several: Redis (PHONGHOP_REDIS_URL)."""
+    broker: Broker
+    presence: Presence
+    if settings.redis_url:
+        from realtime.broker_redis import RedisBroker
+        from realtime.presence_redis import RedisPresence
+
+        redis_broker = RedisBroker(settings.redis_url, prefix=settings.redis_prefix,
+                                   history_size=settings.history_size,
+                                   history_seconds=settings.history_seconds)
+        broker, presence = redis_broker, RedisPresence(redis_broker)
+    else:
+        broker = MemoryBroker(settings.history_size, settings.history_seconds)
+        presence = MemoryPresence()
+    return Hub(broker, presence)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -66,7 +86,7 @@ class Services:
             keys=KeyStore(data / "keys"),
             passwords=Passwords(fast=settings.fast_passwords),
             renderer=PageRenderer(blobs, data / "cache" / "pages", settings.render_workers),
-            hub=Hub(MemoryBroker()),
+            hub=build_hub(settings),
         )
 
     async def write(self, fn: Callable[[Session], T]) -> T:

@@ -31,6 +31,10 @@ class Settings:
     ws_timeout_seconds: float = 25.0
     ws_commands_per_second: float = 20.0
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    redis_url: str = ""  # set to share channels and presence between processes
+    redis_prefix: str = "phonghop"
+    history_size: int = 1000
+    history_seconds: int = 3600
 
     @property
     def db_url(self) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from phonghop.auth import Sessions
 from phonghop.services import Services, meeting_channel, staff_channel, user_channel
 from realtime.broker import Position, Publication
 from realtime.client import Client, State
+from realtime.hub import Hub
 from realtime.protocol import (
     MAX_FRAME_BYTES,
     Close,
@@ -37,20 +37,6 @@ from realtime.protocol import (
 
 log = logging.getLogger("phonghop.ws")
 STAFF_ROLES = (Role.SECRETARY.value, Role.CHAIR.value)
-
-
-class Connections:
-    """Every live connection of this process, so that logging out, removal from a meeting or
-    sealing can close the right ones with the right code."""
-
-    def __init__(self) -> None:
-        self.clients: set[Client] = set()
-
-    def close_where(self, match: Callable[[dict[str, Any]], bool], code: Close) -> int:
-        closing = [c for c in self.clients if not c.closed and match(c.info)]
-        for client in closing:
-            asyncio.get_running_loop().create_task(client.close(code))
-        return len(closing)
 
 
 def _same_origin(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
@@ -83,11 +69,7 @@ class RateLimit:
 
 
 def describe_presence(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"connections": [
-        {k: e.get(k) for k in ("user_id", "full_name", "role", "device", "mode",
-                               "document_id", "page")}
-        for e in entries
-    ]}
+    return {"connections": entries}
 
 
 class Conversation:
@@ -104,10 +86,11 @@ class Conversation:
         self.last_heard = time.monotonic()
 
     @property
-    def hub(self) -> Any:
+    def hub(self) -> Hub:
         return self.services.hub
 
     async def run(self) -> None:
+        self.hub.register(self.client)
         self.client.start_writer()
         beat = asyncio.create_task(self._heartbeat())
         try:
@@ -120,33 +103,31 @@ class Conversation:
                 if text is None:
                     await self.client.close(Close.BAD_REQUEST, "text frames only")
                     break
-                if len(text.encode()) > MAX_FRAME_BYTES:
+                if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
                     await self.client.close(Close.FRAME_TOO_LARGE, "frame too large")
                     break
+                try:
+                    command = parse_command(text)
+                except ProtocolError as exc:
+                    self.client.send(error_frame(exc.id, exc.code, exc.vi, exc.en))
+                    continue
                 if not self.limit.take():
                     if self.limit.strikes > 20:
                         await self.client.close(Close.RATE_LIMITED, "rate limited")
                         break
                     self.client.send(error_frame(
-                        None, "rate_limited",
+                        command.id, "rate_limited",
                         "Gửi lệnh quá nhanh; hãy chờ một chút.",
                         "Too many commands; slow down.",
                     ))
-                    continue
-                try:
-                    command = parse_command(text)
-                except ProtocolError as exc:
-                    self.client.send(error_frame(exc.id, exc.code, exc.vi, exc.en))
                     continue
                 await self._dispatch(command)
         except WebSocketDisconnect:
             pass
         finally:
             beat.cancel()
-            self.hub.detach(self.client)
             await self.client.stop()
-            if self.meeting_id is not None:
-                self._announce()
+            await self.hub.unregister(self.client)
 
     async def _heartbeat(self) -> None:
         settings = self.services.settings
@@ -158,12 +139,6 @@ class Conversation:
                 return
             self.client.send(ping)
 
-    def _announce(self) -> None:
-        assert self.meeting_id is not None
-        self.hub.announce_presence(
-            meeting_channel(self.meeting_id), staff_channel(self.meeting_id), describe_presence
-        )
-
     async def _dispatch(self, command: Command) -> None:
         try:
             if command.type == "connect":
@@ -174,12 +149,10 @@ class Conversation:
                 raise ProtocolError("not_connected", "Hãy gửi lệnh connect trước.",
                                     "Send a connect command first.", command.id)
             elif command.type == "presence":
-                self._presence(command)
+                await self._presence(command)
             elif command.type == "vote.cast":
                 await self._cast(command)
-        except ProtocolError as exc:
-            self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
-        except DomainError as exc:
+        except (ProtocolError, DomainError) as exc:
             self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
 
     async def _connect(self, command: Command) -> None:
@@ -202,70 +175,73 @@ class Conversation:
             self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
             await self.client.close(Close.FORBIDDEN, exc.code)
             return
-        channels = [meeting_channel(meeting_id), user_channel(meeting_id, actor.user_id)]
+        room = meeting_channel(meeting_id)
+        channels = [room, user_channel(meeting_id, actor.user_id)]
         if role in STAFF_ROLES:
             channels.append(staff_channel(meeting_id))
-        raw_positions = command.data.get("positions") or {}
-        recovered: dict[str, tuple[Position, list[Publication]]] = {}
+            self.hub.watch_presence(room, staff_channel(meeting_id), describe_presence)
+        raw_positions = command.data.get("positions")
+        recovered: list[Publication] = []
         positions: dict[str, Position] = {}
+        all_recovered = True
         for channel in channels:
             since = _position(raw_positions.get(channel) if isinstance(raw_positions, dict)
                               else None)
             result = await self.hub.attach(self.client, channel, since)
             if isinstance(result, Position):
                 positions[channel] = result
+                all_recovered = False
             else:
                 assert since is not None
-                recovered[channel] = (since, result)
+                recovered.extend(result)
                 positions[channel] = Position(result[-1].offset if result else since.offset,
                                               since.epoch)
         self.meeting_id = meeting_id
-        self.client.info.update(
-            meeting_id=meeting_id, role=role, mode="follow", document_id=None, page=None,
-            device=str(command.data.get("device") or "")[:60],
-        )
+        self.client.info.update(meeting_id=meeting_id, role=role)
         self.client.go_live()
         wire = {ch: {"offset": p.offset, "epoch": p.epoch} for ch, p in positions.items()}
-        if len(recovered) == len(channels):
-            missed = sorted(
-                (p for _since, pubs in recovered.values() for p in pubs),
-                key=lambda p: (p.channel, p.offset),
-            )
+        if all_recovered:
             self.client.send(reply_frame(command.id, {
                 "recovered": True,
-                "publications": [p.as_dict() for p in missed],
+                "publications": [p.as_dict() for p in recovered],
                 "positions": wire,
             }))
         else:
             snap = await self.services.read(lambda s: snapshot(s, actor, meeting_id))
             if role in STAFF_ROLES:
-                snap["presence"] = describe_presence(
-                    self.hub.presence(meeting_channel(meeting_id)) + [self.client.info]
-                )
+                snap["presence"] = describe_presence(await self.hub.presence(room))
             self.client.send(reply_frame(
                 command.id, {"recovered": False, "snapshot": snap, "positions": wire}
             ))
         # What arrived live meanwhile follows the reply, without what the reply covered.
         for channel, position in positions.items():
             self.client.finish_recovery(channel, position.offset)
-        self._announce()
+        await self._set_presence({
+            "user_id": actor.user_id, "full_name": actor.full_name, "role": role,
+            "device": str(command.data.get("device") or "")[:60],
+            "mode": "follow", "document_id": None, "page": None,
+        })
         if status == MeetingStatus.SEALED.value:
             await self.client.close(Close.MEETING_SEALED, "meeting sealed")
 
-    def _presence(self, command: Command) -> None:
+    async def _set_presence(self, info: dict[str, Any]) -> None:
+        assert self.meeting_id is not None
+        await self.hub.set_presence(self.client, meeting_channel(self.meeting_id), info)
+
+    async def _presence(self, command: Command) -> None:
         data = command.data
         mode = data.get("mode")
         if mode not in ("follow", "browse"):
             raise ProtocolError("bad_presence", "Chế độ phải là follow hoặc browse.",
                                 "The mode must be follow or browse.", command.id)
         document_id, page = data.get("document_id"), data.get("page")
-        self.client.info.update(
-            mode=mode,
-            document_id=document_id if isinstance(document_id, int) else None,
-            page=page if isinstance(page, int) else None,
-        )
+        current = self.hub.presence_of(self.client, meeting_channel(self.meeting_id or 0))
+        await self._set_presence(current | {
+            "mode": mode,
+            "document_id": document_id if isinstance(document_id, int) else None,
+            "page": page if isinstance(page, int) else None,
+        })
         self.client.send(reply_frame(command.id, {"ok": True}))
-        self._announce()
 
     async def _cast(self, command: Command) -> None:
         vote_id, choice = command.data.get("vote_id"), command.data.get("choice")
@@ -291,7 +267,6 @@ def _position(raw: Any) -> Position | None:
 async def endpoint(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     sessions: Sessions = ws.app.state.sessions
-    connections: Connections = ws.app.state.connections
     if not _same_origin(ws, services.settings.allowed_origins):
         await ws.close(code=int(Close.FORBIDDEN), reason="cross-origin")
         return
@@ -306,9 +281,4 @@ async def endpoint(ws: WebSocket) -> None:
         ))
         await ws.close(code=int(Close.UNAUTHENTICATED))
         return
-    conversation = Conversation(ws, services, actor, token)
-    connections.clients.add(conversation.client)
-    try:
-        await conversation.run()
-    finally:
-        connections.clients.discard(conversation.client)
+    await Conversation(ws, services, actor, token).run()

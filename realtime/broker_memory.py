@@ -6,22 +6,26 @@ with the old epoch are told to reload a snapshot."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections import deque
 from typing import Any
 
-from realtime.broker import Handler, Position, Publication
+from realtime.broker import ControlHandler, Position, Publication, PublicationHandler
+from realtime.protocol import publication_frame
 
 
 class MemoryBroker:
-    def __init__(self, history_size: int = 1000) -> None:
+    def __init__(self, history_size: int = 1000, history_seconds: float = 3600.0) -> None:
         self.history_size = history_size
+        self.history_seconds = history_seconds
         self.epoch = secrets.token_hex(4)
         self._offsets: dict[str, int] = {}
-        self._history: dict[str, deque[Publication]] = {}
-        self._handler: Handler | None = None
+        self._history: dict[str, deque[tuple[float, Publication]]] = {}
+        self._on_publication: PublicationHandler | None = None
+        self._on_control: ControlHandler | None = None
 
-    def set_handler(self, handler: Handler) -> None:
-        self._handler = handler
+    def set_handlers(self, on_publication: PublicationHandler, on_control: ControlHandler) -> None:
+        self._on_publication, self._on_control = on_publication, on_control
 
     async def start(self) -> None:
         return None
@@ -32,13 +36,17 @@ class MemoryBroker:
     async def publish(self, channel: str, type: str, data: Any) -> Publication:
         offset = self._offsets.get(channel, 0) + 1
         self._offsets[channel] = offset
-        pub = Publication(channel, offset, self.epoch, type, data)
+        pub = Publication(channel, offset, self.epoch,
+                          publication_frame(channel, offset, self.epoch, type, data))
         history = self._history.get(channel)
         if history is None:
             history = self._history[channel] = deque(maxlen=self.history_size)
-        history.append(pub)
-        if self._handler is not None:
-            self._handler(pub, pub.frame())
+        now = time.monotonic()
+        history.append((now, pub))
+        while history and history[0][0] < now - self.history_seconds:
+            history.popleft()
+        if self._on_publication is not None:
+            self._on_publication(pub)
         return pub
 
     async def position(self, channel: str) -> Position:
@@ -53,6 +61,12 @@ class MemoryBroker:
         if since.offset == current:
             return []
         history = self._history.get(channel)
-        if not history or history[0].offset > since.offset + 1:
+        cutoff = time.monotonic() - self.history_seconds
+        kept = [p for t, p in history or () if t >= cutoff]
+        if not kept or kept[0].offset > since.offset + 1:
             return None
-        return [p for p in history if p.offset > since.offset]
+        return [p for p in kept if p.offset > since.offset]
+
+    async def control(self, message: dict[str, Any]) -> None:
+        if self._on_control is not None:
+            self._on_control(message)

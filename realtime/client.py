@@ -42,6 +42,7 @@ class Client:
         self._wakeup = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
         self.close_code: int | None = None
+        self.id = ""  # given by the hub: "<node>:<n>"
 
     # --- state machine -------------------------------------------------------------------
 

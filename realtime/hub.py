@@ -1,84 +1,211 @@
-"""The hub: which clients listen to which channels, fan-out of publications, recovery, and
-presence. It encodes each publication once and never waits on a slow client."""
+"""The hub: which clients of this process listen to which channels, fan-out of publications,
+recovery, presence, and control messages between processes.
+
+It encodes nothing per client: a publication arrives encoded once and the same string goes
+into every subscriber's queue. It never waits on a slow client.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
+import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from realtime.broker import Broker, Position, Publication
 from realtime.client import Client
+from realtime.presence import Presence
 from realtime.protocol import Close, dumps
+
+log = logging.getLogger("phonghop.hub")
+
+Describe = Callable[[list[dict[str, Any]]], Any]
 
 
 class Hub:
-    def __init__(self, broker: Broker) -> None:
+    def __init__(
+        self,
+        broker: Broker,
+        presence: Presence,
+        *,
+        presence_refresh_seconds: float = 15.0,
+        presence_coalesce_seconds: float = 0.2,
+    ) -> None:
         self.broker = broker
+        self.presence_store = presence
+        self.node = secrets.token_hex(4)
+        self.presence_refresh = presence_refresh_seconds
+        self.presence_coalesce = presence_coalesce_seconds
+        self.clients: set[Client] = set()
+        self._ids = itertools.count(1)
         self._subs: dict[str, set[Client]] = {}
-        self._presence_pending: set[str] = set()
-        broker.set_handler(self._on_publication)
+        self._last: dict[str, Position] = {}
+        self._presence: dict[Client, dict[str, dict[str, Any]]] = {}
+        self._watch: dict[str, tuple[str, Describe]] = {}
+        self._pending: set[str] = set()
+        self._control_handlers: list[Callable[[dict[str, Any]], None]] = []
+        self._refresher: asyncio.Task[None] | None = None
+        broker.set_handlers(self._on_publication, self._on_control)
+
+    async def start(self) -> None:
+        await self.broker.start()
+        self._refresher = asyncio.create_task(self._refresh_presence())
+
+    async def close(self, code: Close = Close.SHUTDOWN) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+        await asyncio.gather(*(c.close(code) for c in tuple(self.clients)),
+                             return_exceptions=True)
+        for client in tuple(self._presence):
+            await self._drop_presence(client)
+        await self.broker.close()
+
+    # --- clients -------------------------------------------------------------------------
+
+    def register(self, client: Client) -> None:
+        client.id = f"{self.node}:{next(self._ids)}"
+        self.clients.add(client)
+
+    async def unregister(self, client: Client) -> None:
+        self.clients.discard(client)
+        for channel, subs in list(self._subs.items()):
+            subs.discard(client)
+            if not subs:
+                del self._subs[channel]
+                self._last.pop(channel, None)
+        await self._drop_presence(client)
 
     # --- publishing ----------------------------------------------------------------------
 
     async def publish(self, channel: str, type: str, data: Any) -> Publication:
         return await self.broker.publish(channel, type, data)
 
-    def _on_publication(self, pub: Publication, frame: str) -> None:
-        for client in tuple(self._subs.get(pub.channel, ())):
-            client.deliver(pub.channel, pub.offset, frame)
+    def _on_publication(self, pub: Publication) -> None:
+        subs = self._subs.get(pub.channel)
+        if not subs:
+            return
+        last = self._last.get(pub.channel)
+        if last is not None and (pub.epoch != last.epoch or pub.offset > last.offset + 1):
+            # Publications went missing on the way here (a lost broker connection): these
+            # tablets cannot be sure of their state, so they reconnect and recover.
+            log.warning("gap on %s: had %s, got %s/%s", pub.channel, last, pub.offset, pub.epoch)
+            self._last[pub.channel] = Position(pub.offset, pub.epoch)
+            for client in tuple(subs):
+                client.abort(Close.RESYNC, "resync")
+            return
+        if last is None or pub.offset > last.offset:
+            self._last[pub.channel] = Position(pub.offset, pub.epoch)
+        for client in tuple(subs):
+            client.deliver(pub.channel, pub.offset, pub.frame)
 
     # --- subscriptions -------------------------------------------------------------------
 
     def subscribers(self, channel: str) -> set[Client]:
         return self._subs.get(channel, set())
 
-    async def attach(self, client: Client, channel: str, since: Position | None) -> Any:
+    async def attach(
+        self, client: Client, channel: str, since: Position | None
+    ) -> list[Publication] | Position:
         """Subscribe `client` to `channel`, buffering live publications.
 
         Returns the missed publications when `since` can be recovered from history, else the
-        channel's current position: the caller then sends a snapshot and calls
-        `client.finish_recovery(channel, position.offset)`."""
+        channel's current position: the caller then sends a snapshot. Either way it ends with
+        `client.finish_recovery(channel, offset the tablet then holds)`."""
         client.begin_recovery(channel)
         self._subs.setdefault(channel, set()).add(client)
         if since is not None:
             missed = await self.broker.history(channel, since)
             if missed is not None:
+                end = missed[-1].offset if missed else since.offset
+                self._seen(channel, Position(end, since.epoch))
                 return missed
-        return await self.broker.position(channel)
+        position = await self.broker.position(channel)
+        self._seen(channel, position)
+        return position
 
-    def detach(self, client: Client) -> list[str]:
-        channels = []
-        for channel, subs in list(self._subs.items()):
-            if client in subs:
-                subs.discard(client)
-                channels.append(channel)
-                if not subs:
-                    del self._subs[channel]
-        return channels
+    def _seen(self, channel: str, position: Position) -> None:
+        last = self._last.get(channel)
+        if last is None or last.epoch != position.epoch or position.offset > last.offset:
+            self._last[channel] = position
 
     # --- presence ------------------------------------------------------------------------
 
-    def presence(self, channel: str) -> list[dict[str, Any]]:
-        return [dict(c.info) for c in self._subs.get(channel, ()) if c.info and not c.closed]
+    def watch_presence(self, channel: str, audience: str, describe: Describe) -> None:
+        """Send the presence of `channel` to the subscribers of `audience` when it changes."""
+        self._watch[channel] = (audience, describe)
 
-    def announce_presence(
-        self, channel: str, audience: str, describe: Callable[[list[dict[str, Any]]], Any]
-    ) -> None:
-        """Send the presence of `channel` to the clients of `audience`, coalescing bursts
-        (a roomful of tablets connecting at once) into one message per 200 ms."""
-        if channel in self._presence_pending:
+    async def set_presence(self, client: Client, channel: str, info: dict[str, Any]) -> None:
+        self._presence.setdefault(client, {})[channel] = info
+        await self.presence_store.update(channel, client.id, info)
+        await self.broker.control({"op": "presence", "channel": channel})
+
+    async def _drop_presence(self, client: Client) -> None:
+        for channel in self._presence.pop(client, {}):
+            await self.presence_store.remove(channel, client.id)
+            await self.broker.control({"op": "presence", "channel": channel})
+
+    def presence_of(self, client: Client, channel: str) -> dict[str, Any]:
+        return dict(self._presence.get(client, {}).get(channel, {}))
+
+    async def presence(self, channel: str) -> list[dict[str, Any]]:
+        return await self.presence_store.list(channel)
+
+    async def _refresh_presence(self) -> None:
+        while True:
+            await asyncio.sleep(self.presence_refresh)
+            for client, entries in list(self._presence.items()):
+                for channel, info in entries.items():
+                    try:
+                        await self.presence_store.update(channel, client.id, info)
+                    except Exception as exc:  # the store is away: try again next round
+                        log.warning("presence refresh failed: %r", exc)
+
+    def _announce(self, channel: str) -> None:
+        watch = self._watch.get(channel)
+        if watch is None or channel in self._pending:
             return
-        self._presence_pending.add(channel)
+        audience, describe = watch
+        if not self._subs.get(audience):
+            return
+        self._pending.add(channel)
 
-        def send() -> None:
-            self._presence_pending.discard(channel)
-            frame = dumps({"type": "presence", "data": describe(self.presence(channel))})
+        async def send() -> None:
+            # Coalesce a roomful of tablets connecting at once into one message.
+            await asyncio.sleep(self.presence_coalesce)
+            self._pending.discard(channel)
+            entries = await self.presence_store.list(channel)
+            frame = dumps({"type": "presence", "data": describe(entries)})
             for client in tuple(self._subs.get(audience, ())):
                 client.send(frame)
 
-        asyncio.get_running_loop().call_later(0.2, send)
+        asyncio.get_running_loop().create_task(send())
 
-    async def close(self, code: int) -> None:
-        clients = {c for subs in self._subs.values() for c in subs}
-        await asyncio.gather(*(c.close(Close(code)) for c in clients), return_exceptions=True)
+    # --- control between processes -------------------------------------------------------
+
+    def on_control(self, handler: Callable[[dict[str, Any]], None]) -> None:
+        self._control_handlers.append(handler)
+
+    async def disconnect(self, match: dict[str, Any], code: Close) -> None:
+        """Close, on every process, the connections whose info has all of `match`."""
+        await self.broker.control({"op": "close", "match": match, "code": int(code)})
+
+    def _on_control(self, message: dict[str, Any]) -> None:
+        op = message.get("op")
+        if op == "presence":
+            self._announce(str(message.get("channel")))
+        elif op == "close":
+            match = message.get("match") or {}
+            code = Close(int(message.get("code", Close.FORBIDDEN)))
+            for client in tuple(self.clients):
+                if all(client.info.get(k) == v for k, v in match.items()):
+                    asyncio.get_running_loop().create_task(client.close(code))
+        elif op == "resync":
+            for client in tuple(self.clients):
+                client.abort(Close.RESYNC, "resync")
+        for handler in self._control_handlers:
+            handler(message)

@@ -22,6 +22,7 @@ class Close(IntEnum):
     SLOW_CONSUMER = 4001  # the send queue overflowed; resume from the last offset
     HEARTBEAT_TIMEOUT = 4002  # nothing heard from the client in time
     RATE_LIMITED = 4003  # too many commands; back off, then resume
+    RESYNC = 4004  # the server may have missed publications for you; reconnect and recover
     UNAUTHENTICATED = 4100  # not logged in, or logged out
     FORBIDDEN = 4101  # not (or no longer) a participant
     MEETING_SEALED = 4102  # the meeting is sealed; nothing more will happen

@@ -186,6 +186,10 @@ def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[b
         PHONGHOP_SECRET_KEY=settings.secret_key,
         PHONGHOP_FAST_PASSWORDS="1",
         PHONGHOP_RENDER_WORKERS="1",
+        PHONGHOP_REDIS_URL=settings.redis_url,
+        PHONGHOP_REDIS_PREFIX=settings.redis_prefix,
+        PHONGHOP_WS_PING_SECONDS=str(settings.ws_ping_seconds),
+        PHONGHOP_WS_TIMEOUT_SECONDS=str(settings.ws_timeout_seconds),
     )
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -237,3 +241,70 @@ def artifacts() -> Path | None:
     path = Path(raw)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+REDIS_URL = os.environ.get("PHONGHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis at 127.0.0.1:6379: required in CI, skipped elsewhere when absent."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is required at {REDIS_URL}: {exc}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; every key under it is deleted afterwards."""
+    import redis
+
+    prefix = f"phonghop-test-{secrets.token_hex(6)}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+POSTGRES_URL = os.environ.get("PHONGHOP_TEST_DATABASE_URL") or os.environ.get(
+    "PHONGHOP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture
+def postgres_settings(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[Settings]:
+    """Settings for a cluster: a fresh PostgreSQL database of this test's own (dropped
+    afterwards) and Redis under this test's own prefix. Required in CI."""
+    admin = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"phonghop_cluster_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    url = normalise_url(POSTGRES_URL).rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield Settings(
+        data_dir=tmp_path / "var",
+        database_url=url,
+        secret_key="cluster-secret-" + secrets.token_hex(8),
+        fast_passwords=True,
+        render_workers=1,
+        render_warm=False,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

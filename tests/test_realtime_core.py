@@ -1,5 +1,5 @@
-"""The real-time core on its own: the in-memory broker's offsets, epochs and history, and a
-client's recovery merge and slow-consumer close."""
+"""The real-time core on its own: a client's recovery merge, the slow-consumer close, gaps
+detected by the hub, close codes and malformed commands. (Brokers: test_broker_contract.)"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from realtime.broker import Position
 from realtime.broker_memory import MemoryBroker
 from realtime.client import Client, State
 from realtime.hub import Hub
+from realtime.presence import MemoryPresence
 from realtime.protocol import Close, ProtocolError, parse_command
 
 
@@ -33,34 +34,9 @@ class FakeSocket:
         self.closed_with = code
 
 
-async def test_offsets_increase_per_channel_and_history_recovers() -> None:
-    broker = MemoryBroker(history_size=5)
-    a1 = await broker.publish("a", "t", 1)
-    b1 = await broker.publish("b", "t", 1)
-    a2 = await broker.publish("a", "t", 2)
-    assert (a1.offset, a2.offset, b1.offset) == (1, 2, 1)
-    assert await broker.position("a") == Position(2, broker.epoch)
-    missed = await broker.history("a", Position(1, broker.epoch))
-    assert missed is not None and [p.data for p in missed] == [2]
-    assert await broker.history("a", Position(2, broker.epoch)) == []
-    assert await broker.history("a", Position(1, "other-epoch")) is None
-    assert await broker.history("a", Position(9, broker.epoch)) is None
-    for i in range(10):
-        await broker.publish("a", "t", i)
-    assert await broker.history("a", Position(2, broker.epoch)) is None  # trimmed: snapshot
-    assert await broker.history("a", Position(7, broker.epoch)) is not None
-
-
-async def test_a_restarted_broker_has_a_new_epoch() -> None:
-    first, second = MemoryBroker(), MemoryBroker()
-    assert first.epoch != second.epoch
-    await first.publish("a", "t", 1)
-    assert await second.history("a", Position(1, first.epoch)) is None
-
-
 async def test_live_publications_during_recovery_are_merged_once_in_order() -> None:
     broker = MemoryBroker()
-    hub = Hub(broker)
+    hub = Hub(broker, MemoryPresence())
     sock = FakeSocket()
     client = Client(sock)
     client.start_writer()
@@ -83,7 +59,7 @@ async def test_live_publications_during_recovery_are_merged_once_in_order() -> N
 
 async def test_a_stalled_tablet_is_closed_and_does_not_hold_up_the_others() -> None:
     broker = MemoryBroker()
-    hub = Hub(broker)
+    hub = Hub(broker, MemoryPresence())
     stalled, healthy = FakeSocket(stalled=True), FakeSocket()
     slow, fast = Client(stalled, queue_limit=10), Client(healthy, queue_limit=10)
     for c in (slow, fast):

@@ -1,0 +1,126 @@
+"""Many processes: three `phonghop serve` processes on different ports share PostgreSQL and
+Redis. A tablet on one sees a page change made through another, presence is merged, and
+logging out or sealing closes tablets on every process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from meetings.blobs import BlobStore
+from meetings.db import Database
+from meetings.demo import Demo, seed
+from meetings.passwords import Passwords
+from phonghop.settings import Settings
+from tests.conftest import free_port, start_server, stop_server
+from tests.wsclient import Tablet, cookie_for
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def cluster(postgres_settings: Settings, tmp_path: Path) -> Iterator[tuple[list[str], Demo]]:
+    database = Database(postgres_settings.db_url)
+    demo = seed(database, BlobStore(postgres_settings.data_dir / "blobs"),
+                postgres_settings.data_dir / "keys", Passwords(fast=True))
+    database.dispose()
+    processes, ports = [], []
+    try:
+        for n in range(3):
+            port = free_port()
+            processes.append(start_server(postgres_settings, port, tmp_path / f"server-{n}.log"))
+            ports.append(port)
+        yield [f"127.0.0.1:{p}" for p in ports], demo
+    finally:
+        for process in processes:
+            stop_server(process)
+
+
+async def tablet_on(host: str, username: str, meeting_id: int, device: str = "") -> Tablet:
+    tablet = Tablet(f"ws://{host}/ws", await cookie_for(f"http://{host}", username), meeting_id)
+    await tablet.connect()
+    return tablet
+
+
+async def test_page_change_through_one_process_reaches_tablets_on_all(cluster) -> None:
+    hosts, demo = cluster
+    meeting = demo.meeting_id
+    tablets = [await tablet_on(host, user, meeting)
+               for host, user in zip(hosts, ["uyvien1", "uyvien2", "uyvien3"], strict=True)]
+    sec = httpx.AsyncClient(base_url=f"http://{hosts[0]}")
+    await sec.post("/api/login", json={"username": "thuky", "password": "phonghop2026"})
+    assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    for page in (2, 3, 4):
+        assert (await sec.post(f"/api/meetings/{meeting}/present",
+                               json={"page": page})).status_code == 200
+    for tablet in tablets:
+        await tablet.wait_for("presentation", lambda d: d["page"] == 4)
+        assert [e["data"]["page"] for e in tablet.events if e["type"] == "presentation"] == [
+            1, 2, 3, 4]
+    # a ballot through process C is counted in the vote opened through process A
+    vote_id = (await sec.post(f"/api/meetings/{meeting}/votes",
+                              json={"question": "Thông qua?"})).json()["vote"]["id"]
+    await tablets[2].wait_for("vote.opened")
+    assert (await tablets[2].command("vote.cast", {"vote_id": vote_id, "choice": "yes"}))
+    progress = await tablets[0].wait_for("vote.progress")
+    assert progress["data"]["cast"] == 1
+    # a tablet dropped from process B resumes on process C, with nothing missed
+    tablets[1].conn.transport.abort()
+    await tablets[1].closed.wait()
+    await sec.post(f"/api/meetings/{meeting}/present", json={"page": 5})
+    tablets[1].ws_url = f"ws://{hosts[2]}/ws"
+    reply = await tablets[1].connect(resume=True)
+    assert reply["recovered"] is True
+    await tablets[1].wait_for("presentation", lambda d: d["page"] == 5)
+    for tablet in tablets:
+        await tablet.close()
+    await sec.aclose()
+
+
+async def test_presence_is_merged_and_closes_cross_processes(cluster) -> None:
+    hosts, demo = cluster
+    meeting = demo.meeting_id
+    staff = await tablet_on(hosts[0], "thuky", meeting)
+    member_b = await tablet_on(hosts[1], "uyvien1", meeting)
+    member_c = await tablet_on(hosts[2], "uyvien2", meeting)
+    await member_c.command("presence", {"mode": "browse", "document_id": 1, "page": 3})
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        views = [c for c in staff.controls if c["type"] == "presence"]
+        entries = views[-1]["data"]["connections"] if views else []
+        modes = {e["full_name"]: (e["mode"], e["page"]) for e in entries}
+        if modes.get("Vũ Thị Lan") == ("browse", 3) and "Hoàng Minh Tuấn" in modes:
+            break
+        assert asyncio.get_running_loop().time() < deadline, views[-1:] if views else None
+        await asyncio.sleep(0.05)
+    # the member on B logs out through A: B closes their tablet with "do not reconnect"
+    cookie = member_b.cookie.split("=", 1)[1]
+    for host in hosts:  # every process has the login in its cache
+        async with httpx.AsyncClient(base_url=f"http://{host}") as other:
+            other.cookies.set("phonghop_session", cookie)
+            assert (await other.get("/api/me")).status_code == 200
+    member_http = httpx.AsyncClient(base_url=f"http://{hosts[0]}")
+    member_http.cookies.set("phonghop_session", cookie)
+    assert (await member_http.post("/api/logout")).status_code == 200
+    await asyncio.wait_for(member_b.closed.wait(), 5)
+    assert member_b.close_code == 4100
+    # and the cookie is refused by every process at once (no stale cache)
+    for host in hosts:
+        async with httpx.AsyncClient(base_url=f"http://{host}") as other:
+            other.cookies.set("phonghop_session", cookie)
+            assert (await other.get("/api/me")).status_code == 401
+    # the tablet that left is no longer listed
+    while True:
+        views = [c for c in staff.controls if c["type"] == "presence"]
+        names = {e["full_name"] for e in views[-1]["data"]["connections"]}
+        if "Hoàng Minh Tuấn" not in names:
+            break
+        assert asyncio.get_running_loop().time() < deadline + 10
+        await asyncio.sleep(0.05)
+    await member_c.close()
+    await staff.close()
+    await member_http.aclose()
