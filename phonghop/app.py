@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,7 +22,7 @@ from phonghop.auth import Sessions
 from phonghop.responses import domain_error_handler, http_error_handler
 from phonghop.services import Services
 from phonghop.settings import Settings
-from phonghop.websocket import endpoint
+from phonghop.websocket import TabletEndpoint
 from realtime.protocol import Close
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -103,7 +103,6 @@ def create_app(settings: Settings) -> Starlette:
         *routes_documents.routes,
         *routes_minutes.routes,
         Route("/healthz", healthz, methods=["GET"]),
-        WebSocketRoute("/ws", endpoint),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],
     ]
@@ -115,4 +114,6 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.services = services
     app.state.sessions = sessions
+    # /ws is served beside the ASGI app, on the same port (phonghop.ws_uvicorn).
+    app.state.ws_endpoint = TabletEndpoint(services, sessions)
     return app

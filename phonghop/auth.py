@@ -36,8 +36,9 @@ class Sessions:
 
     def token(self, conn: HTTPConnection) -> str | None:
         raw = conn.cookies.get(COOKIE)
-        if not raw:
-            return None
+        return self.unsign(raw) if raw else None
+
+    def unsign(self, raw: str) -> str | None:
         try:
             return self.signer.unsign(raw).decode()
         except BadSignature:
@@ -45,8 +46,9 @@ class Sessions:
 
     async def actor(self, conn: HTTPConnection) -> Actor | None:
         token = self.token(conn)
-        if token is None:
-            return None
+        return None if token is None else await self.actor_for(token)
+
+    async def actor_for(self, token: str) -> Actor | None:
         now = time.monotonic()
         key = token_digest(token)
         hit = self._cache.get(key)

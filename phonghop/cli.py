@@ -34,9 +34,9 @@ def serve(settings: Settings) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
+        ws="phonghop.ws_uvicorn:UvicornWebSocket",
         ws_max_size=1024 * 1024,
-        ws_per_message_deflate=False,
+        ws_per_message_deflate=settings.ws_deflate,
         log_level="info",
         timeout_graceful_shutdown=5,
     )

@@ -61,7 +61,8 @@ def build_hub(settings: Settings) -> Hub:
     else:
         broker = MemoryBroker(settings.history_size, settings.history_seconds)
         presence = MemoryPresence()
-    return Hub(broker, presence)
+    return Hub(broker, presence, ping_seconds=settings.ws_ping_seconds,
+               timeout_seconds=settings.ws_timeout_seconds)
 
 
 @dataclass

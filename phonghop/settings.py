@@ -26,10 +26,11 @@ class Settings:
     render_workers: int = 2
     render_warm: bool = True  # start the render workers with the server, not on first use
     fast_passwords: bool = False  # cheaper Argon2 parameters, for tests and benchmarks only
-    ws_queue_limit: int = 256
+    ws_send_buffer_kb: int = 1024  # a tablet further behind than this is closed (4001)
     ws_ping_seconds: float = 10.0
     ws_timeout_seconds: float = 25.0
     ws_commands_per_second: float = 20.0
+    ws_deflate: bool = False  # permessage-deflate: measured in bench/fanout.py, off by default
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     redis_url: str = ""  # set to share channels and presence between processes
     redis_prefix: str = "phonghop"

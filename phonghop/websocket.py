@@ -1,17 +1,25 @@
-"""The WebSocket endpoint: authenticates the tablet by its login cookie, answers `connect`
-with missed publications or a snapshot, carries ballots and presence, and keeps the
-connection honest (heartbeats, frame size, rate limit, typed closes)."""
+"""The tablets' WebSocket endpoint (`/ws`): admits a handshake by its login cookie and
+origin, answers `connect` with missed publications or a snapshot, carries ballots and
+presence, and keeps each connection honest (frame size, rate limit, typed closes).
+
+Served by realtime.server on the same port as the HTTP API (phonghop.ws_uvicorn plugs it
+into uvicorn): no task per connection. Commands that need the database run one at a time per
+connection, in arrival order, on a task that exists only while there is work.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlmodel import Session
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.requests import cookie_parser
+from websockets.http11 import Request
 
 from meetings import voting
 from meetings.access import Action, authorize
@@ -19,7 +27,7 @@ from meetings.accounts import Actor, token_digest
 from meetings.errors import DomainError
 from meetings.models import MeetingStatus, Role
 from meetings.snapshot import snapshot
-from phonghop.auth import Sessions
+from phonghop.auth import COOKIE, Sessions
 from phonghop.services import Services, meeting_channel, staff_channel, user_channel
 from realtime.broker import Position, Publication
 from realtime.client import Client, State
@@ -29,27 +37,21 @@ from realtime.protocol import (
     Close,
     Command,
     ProtocolError,
-    dumps,
     error_frame,
     parse_command,
     reply_frame,
 )
+from realtime.server import Connection, Rejection
 
 log = logging.getLogger("phonghop.ws")
+PATH = "/ws"
 STAFF_ROLES = (Role.SECRETARY.value, Role.CHAIR.value)
-
-
-def _same_origin(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
-    origin = ws.headers.get("origin")
-    if origin is None:
-        return True  # not a browser: the cookie is the credential
-    if origin in allowed:
-        return True
-    return urlsplit(origin).netloc == ws.headers.get("host", "")
 
 
 class RateLimit:
     """A token bucket: `rate` commands a second, bursts up to twice that."""
+
+    __slots__ = ("rate", "capacity", "tokens", "stamp", "strikes")
 
     def __init__(self, rate: float) -> None:
         self.rate, self.capacity = rate, max(1.0, rate * 2)
@@ -72,88 +74,132 @@ def describe_presence(entries: list[dict[str, Any]]) -> dict[str, Any]:
     return {"connections": entries}
 
 
+@dataclass(frozen=True)
+class Admitted:
+    actor: Actor | None
+    token: str | None
+
+
+class TabletEndpoint:
+    """realtime.server.Endpoint for phonghop's tablets."""
+
+    def __init__(self, services: Services, sessions: Sessions) -> None:
+        self.services = services
+        self.sessions = sessions
+
+    async def admit(self, request: Request) -> Admitted:
+        if urlsplit(request.path).path != PATH:
+            raise Rejection(404, "Not Found")
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in self.services.settings.allowed_origins:
+            if urlsplit(origin).netloc != request.headers.get("Host", ""):
+                raise Rejection(403, "Cross-origin WebSocket refused")
+        raw = cookie_parser(request.headers.get("Cookie", "")).get(COOKIE)
+        token = self.sessions.unsign(raw) if raw else None
+        actor = await self.sessions.actor_for(token) if token else None
+        return Admitted(actor, token)
+
+    def open(self, conn: Connection, admitted: Admitted) -> None:
+        if admitted.actor is None or admitted.token is None:
+            conn.write_text(error_frame(
+                None, "unauthenticated",
+                "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn.",
+                "You are not logged in, or your session has expired.",
+            ).encode())
+            conn.close(int(Close.UNAUTHENTICATED), "unauthenticated")
+            return
+        conn.context = Conversation(conn, self.services, admitted.actor, admitted.token)
+
+    def text(self, conn: Connection, data: str) -> None:
+        if isinstance(conn.context, Conversation):
+            conn.context.received(data)
+
+    def binary(self, conn: Connection, data: bytes) -> None:
+        if isinstance(conn.context, Conversation):
+            conn.context.client.close(Close.BAD_REQUEST, "text frames only")
+
+    def lost(self, conn: Connection) -> None:
+        if isinstance(conn.context, Conversation):
+            conn.context.lost()
+
+
 class Conversation:
     """One tablet's conversation with the server."""
 
-    def __init__(self, ws: WebSocket, services: Services, actor: Actor, token: str) -> None:
-        self.ws, self.services, self.actor = ws, services, actor
+    def __init__(self, conn: Connection, services: Services, actor: Actor, token: str) -> None:
+        self.services, self.actor = services, actor
         settings = services.settings
-        self.client = Client(ws, queue_limit=settings.ws_queue_limit)
+        self.client = Client(conn, buffer_limit=settings.ws_send_buffer_kb * 1024)
         self.client.info = {"user_id": actor.user_id, "full_name": actor.full_name,
                             "token": token_digest(token)}
         self.limit = RateLimit(settings.ws_commands_per_second)
         self.meeting_id: int | None = None
-        self.last_heard = time.monotonic()
+        self._inbox: deque[Command] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self.hub.register(self.client)
 
     @property
     def hub(self) -> Hub:
         return self.services.hub
 
-    async def run(self) -> None:
-        self.hub.register(self.client)
-        self.client.start_writer()
-        beat = asyncio.create_task(self._heartbeat())
+    def received(self, text: str) -> None:
+        self.client.last_heard = time.monotonic()
+        if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
+            self.client.close(Close.FRAME_TOO_LARGE, "frame too large")
+            return
         try:
-            while not self.client.closed:
-                message = await self.ws.receive()
-                if message["type"] == "websocket.disconnect":
-                    break
-                self.last_heard = time.monotonic()
-                text = message.get("text")
-                if text is None:
-                    await self.client.close(Close.BAD_REQUEST, "text frames only")
-                    break
-                if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
-                    await self.client.close(Close.FRAME_TOO_LARGE, "frame too large")
-                    break
-                try:
-                    command = parse_command(text)
-                except ProtocolError as exc:
-                    self.client.send(error_frame(exc.id, exc.code, exc.vi, exc.en))
-                    continue
-                if not self.limit.take():
-                    if self.limit.strikes > 20:
-                        await self.client.close(Close.RATE_LIMITED, "rate limited")
-                        break
-                    self.client.send(error_frame(
-                        command.id, "rate_limited",
-                        "Gửi lệnh quá nhanh; hãy chờ một chút.",
-                        "Too many commands; slow down.",
-                    ))
-                    continue
-                await self._dispatch(command)
-        except WebSocketDisconnect:
-            pass
-        finally:
-            beat.cancel()
-            await self.client.stop()
-            await self.hub.unregister(self.client)
-
-    async def _heartbeat(self) -> None:
-        settings = self.services.settings
-        ping = dumps({"type": "ping"})
-        while not self.client.closed:
-            await asyncio.sleep(settings.ws_ping_seconds)
-            if time.monotonic() - self.last_heard > settings.ws_timeout_seconds:
-                self.client.abort(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
+            command = parse_command(text)
+        except ProtocolError as exc:
+            self.client.send(error_frame(exc.id, exc.code, exc.vi, exc.en))
+            return
+        if not self.limit.take():
+            if self.limit.strikes > 20:
+                self.client.close(Close.RATE_LIMITED, "rate limited")
                 return
-            self.client.send(ping)
+            self.client.send(error_frame(
+                command.id, "rate_limited",
+                "Gửi lệnh quá nhanh; hãy chờ một chút.", "Too many commands; slow down.",
+            ))
+            return
+        if command.type == "pong":
+            return
+        self._inbox.append(command)
+        if self._worker is None:
+            self._worker = asyncio.get_running_loop().create_task(self._work())
+
+    def lost(self) -> None:
+        self.client.state = State.CLOSED
+        if self._worker is not None:
+            self._worker.cancel()
+        asyncio.get_running_loop().create_task(self.hub.unregister(self.client))
+
+    async def _work(self) -> None:
+        try:
+            while self._inbox and not self.client.closed:
+                command = self._inbox.popleft()
+                try:
+                    await self._dispatch(command)
+                except (ProtocolError, DomainError) as exc:
+                    self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
+                except Exception:
+                    log.exception("command %s failed", command.type)
+                    self.client.send(error_frame(
+                        command.id, "server_error", "Lỗi máy chủ; hãy thử lại.",
+                        "Server error; try again.",
+                    ))
+        finally:
+            self._worker = None
 
     async def _dispatch(self, command: Command) -> None:
-        try:
-            if command.type == "connect":
-                await self._connect(command)
-            elif command.type == "pong":
-                return
-            elif self.client.state is not State.LIVE:
-                raise ProtocolError("not_connected", "Hãy gửi lệnh connect trước.",
-                                    "Send a connect command first.", command.id)
-            elif command.type == "presence":
-                await self._presence(command)
-            elif command.type == "vote.cast":
-                await self._cast(command)
-        except (ProtocolError, DomainError) as exc:
-            self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
+        if command.type == "connect":
+            await self._connect(command)
+        elif self.client.state is not State.LIVE:
+            raise ProtocolError("not_connected", "Hãy gửi lệnh connect trước.",
+                                "Send a connect command first.", command.id)
+        elif command.type == "presence":
+            await self._presence(command)
+        elif command.type == "vote.cast":
+            await self._cast(command)
 
     async def _connect(self, command: Command) -> None:
         if self.client.state is not State.CONNECTING:
@@ -173,7 +219,7 @@ class Conversation:
             role, status = await self.services.read(role_of)
         except DomainError as exc:
             self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
-            await self.client.close(Close.FORBIDDEN, exc.code)
+            self.client.close(Close.FORBIDDEN, exc.code)
             return
         room = meeting_channel(meeting_id)
         channels = [room, user_channel(meeting_id, actor.user_id)]
@@ -216,17 +262,13 @@ class Conversation:
         # What arrived live meanwhile follows the reply, without what the reply covered.
         for channel, position in positions.items():
             self.client.finish_recovery(channel, position.offset)
-        await self._set_presence({
+        await self.hub.set_presence(self.client, room, {
             "user_id": actor.user_id, "full_name": actor.full_name, "role": role,
             "device": str(command.data.get("device") or "")[:60],
             "mode": "follow", "document_id": None, "page": None,
         })
         if status == MeetingStatus.SEALED.value:
-            await self.client.close(Close.MEETING_SEALED, "meeting sealed")
-
-    async def _set_presence(self, info: dict[str, Any]) -> None:
-        assert self.meeting_id is not None
-        await self.hub.set_presence(self.client, meeting_channel(self.meeting_id), info)
+            self.client.close(Close.MEETING_SEALED, "meeting sealed")
 
     async def _presence(self, command: Command) -> None:
         data = command.data
@@ -235,8 +277,8 @@ class Conversation:
             raise ProtocolError("bad_presence", "Chế độ phải là follow hoặc browse.",
                                 "The mode must be follow or browse.", command.id)
         document_id, page = data.get("document_id"), data.get("page")
-        current = self.hub.presence_of(self.client, meeting_channel(self.meeting_id or 0))
-        await self._set_presence(current | {
+        room = meeting_channel(self.meeting_id or 0)
+        await self.hub.set_presence(self.client, room, self.hub.presence_of(self.client, room) | {
             "mode": mode,
             "document_id": document_id if isinstance(document_id, int) else None,
             "page": page if isinstance(page, int) else None,
@@ -262,23 +304,3 @@ def _position(raw: Any) -> Position | None:
     if isinstance(offset, int) and offset >= 0 and isinstance(epoch, str):
         return Position(offset, epoch)
     return None
-
-
-async def endpoint(ws: WebSocket) -> None:
-    services: Services = ws.app.state.services
-    sessions: Sessions = ws.app.state.sessions
-    if not _same_origin(ws, services.settings.allowed_origins):
-        await ws.close(code=int(Close.FORBIDDEN), reason="cross-origin")
-        return
-    await ws.accept()
-    actor = await sessions.actor(ws)
-    token = sessions.token(ws)
-    if actor is None or token is None:
-        await ws.send_text(error_frame(
-            None, "unauthenticated",
-            "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn.",
-            "You are not logged in, or your session has expired.",
-        ))
-        await ws.close(code=int(Close.UNAUTHENTICATED))
-        return
-    await Conversation(ws, services, actor, token).run()

@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,12 +34,16 @@ class Hub:
         *,
         presence_refresh_seconds: float = 15.0,
         presence_coalesce_seconds: float = 0.2,
+        ping_seconds: float = 10.0,
+        timeout_seconds: float = 25.0,
     ) -> None:
         self.broker = broker
         self.presence_store = presence
         self.node = secrets.token_hex(4)
         self.presence_refresh = presence_refresh_seconds
         self.presence_coalesce = presence_coalesce_seconds
+        self.ping_seconds = ping_seconds
+        self.timeout_seconds = timeout_seconds
         self.clients: set[Client] = set()
         self._ids = itertools.count(1)
         self._subs: dict[str, set[Client]] = {}
@@ -47,23 +52,36 @@ class Hub:
         self._watch: dict[str, tuple[str, Describe]] = {}
         self._pending: set[str] = set()
         self._control_handlers: list[Callable[[dict[str, Any]], None]] = []
-        self._refresher: asyncio.Task[None] | None = None
+        self._timers: list[asyncio.Task[None]] = []
         broker.set_handlers(self._on_publication, self._on_control)
 
     async def start(self) -> None:
         await self.broker.start()
-        self._refresher = asyncio.create_task(self._refresh_presence())
+        self._timers = [asyncio.create_task(self._refresh_presence()),
+                        asyncio.create_task(self._heartbeat())]
 
     async def close(self, code: Close = Close.SHUTDOWN) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
+        for timer in self._timers:
+            timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._refresher
-        await asyncio.gather(*(c.close(code) for c in tuple(self.clients)),
-                             return_exceptions=True)
+                await timer
+        for client in tuple(self.clients):
+            client.close(code, "server shutting down")
         for client in tuple(self._presence):
             await self._drop_presence(client)
         await self.broker.close()
+
+    async def _heartbeat(self) -> None:
+        """One timer for every connection: ping the quiet ones, close the silent ones."""
+        ping = b'{"type":"ping"}'
+        while True:
+            await asyncio.sleep(self.ping_seconds)
+            now = time.monotonic()
+            for client in tuple(self.clients):
+                if now - client.last_heard > self.timeout_seconds:
+                    client.close(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
+                else:
+                    client.send(ping)
 
     # --- clients -------------------------------------------------------------------------
 
@@ -96,12 +114,13 @@ class Hub:
             log.warning("gap on %s: had %s, got %s/%s", pub.channel, last, pub.offset, pub.epoch)
             self._last[pub.channel] = Position(pub.offset, pub.epoch)
             for client in tuple(subs):
-                client.abort(Close.RESYNC, "resync")
+                client.close(Close.RESYNC, "resync")
             return
         if last is None or pub.offset > last.offset:
             self._last[pub.channel] = Position(pub.offset, pub.epoch)
+        frame = pub.frame.encode()  # once, for every tablet
         for client in tuple(subs):
-            client.deliver(pub.channel, pub.offset, pub.frame)
+            client.deliver(pub.channel, pub.offset, frame)
 
     # --- subscriptions -------------------------------------------------------------------
 
@@ -179,7 +198,7 @@ class Hub:
             await asyncio.sleep(self.presence_coalesce)
             self._pending.discard(channel)
             entries = await self.presence_store.list(channel)
-            frame = dumps({"type": "presence", "data": describe(entries)})
+            frame = dumps({"type": "presence", "data": describe(entries)}).encode()
             for client in tuple(self._subs.get(audience, ())):
                 client.send(frame)
 
@@ -203,9 +222,9 @@ class Hub:
             code = Close(int(message.get("code", Close.FORBIDDEN)))
             for client in tuple(self.clients):
                 if all(client.info.get(k) == v for k, v in match.items()):
-                    asyncio.get_running_loop().create_task(client.close(code))
+                    client.close(code)
         elif op == "resync":
             for client in tuple(self.clients):
-                client.abort(Close.RESYNC, "resync")
+                client.close(Close.RESYNC, "resync")
         for handler in self._control_handlers:
             handler(message)

@@ -3,7 +3,6 @@ detected by the hub, close codes and malformed commands. (Brokers: test_broker_c
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -16,66 +15,81 @@ from realtime.presence import MemoryPresence
 from realtime.protocol import Close, ProtocolError, parse_command
 
 
-class FakeSocket:
-    """Records what a client writes; `stalled` makes writes hang like a tablet that stopped
-    reading with a full TCP window."""
+class FakeWire:
+    """Records what a client writes; `backlog` plays the bytes the network has not taken
+    (a tablet that stopped reading)."""
 
-    def __init__(self, stalled: bool = False) -> None:
-        self.sent: list[str] = []
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
         self.closed_with: int | None = None
-        self.stalled = stalled
+        self.backlog = 0
+        self.stalled = False
 
-    async def send_text(self, data: str) -> None:
+    def write_text(self, data: bytes) -> None:
         if self.stalled:
-            await asyncio.Event().wait()
-        self.sent.append(data)
+            self.backlog += len(data)
+        else:
+            self.sent.append(data)
 
-    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+    def buffered(self) -> int:
+        return self.backlog
+
+    def close(self, code: int, reason: str = "") -> None:
         self.closed_with = code
 
 
 async def test_live_publications_during_recovery_are_merged_once_in_order() -> None:
     broker = MemoryBroker()
     hub = Hub(broker, MemoryPresence())
-    sock = FakeSocket()
-    client = Client(sock)
-    client.start_writer()
+    wire = FakeWire()
+    client = Client(wire)
     for page in (1, 2, 3):
         await broker.publish("m", "presentation", {"page": page})
     missed = await hub.attach(client, "m", Position(1, broker.epoch))
-    assert [p.offset for p in missed] == [2, 3]
+    assert isinstance(missed, list) and [p.offset for p in missed] == [2, 3]
     # while the reply is being prepared, more happens
     await broker.publish("m", "presentation", {"page": 4})
     await broker.publish("m", "presentation", {"page": 5})
+    assert wire.sent == []  # buffered, not sent ahead of the reply
     client.go_live()
     client.finish_recovery("m", 3)  # the reply carried offsets 2 and 3
-    await asyncio.sleep(0.05)
-    assert [json.loads(s)["offset"] for s in sock.sent] == [4, 5]
+    assert [json.loads(s)["offset"] for s in wire.sent] == [4, 5]
     await broker.publish("m", "presentation", {"page": 6})
-    await asyncio.sleep(0.05)
-    assert [json.loads(s)["offset"] for s in sock.sent] == [4, 5, 6]
-    await client.stop()
+    assert [json.loads(s)["offset"] for s in wire.sent] == [4, 5, 6]
+    with pytest.raises(RuntimeError):
+        client.go_live()  # an illegal transition is refused loudly
 
 
 async def test_a_stalled_tablet_is_closed_and_does_not_hold_up_the_others() -> None:
     broker = MemoryBroker()
     hub = Hub(broker, MemoryPresence())
-    stalled, healthy = FakeSocket(stalled=True), FakeSocket()
-    slow, fast = Client(stalled, queue_limit=10), Client(healthy, queue_limit=10)
+    stalled, healthy = FakeWire(), FakeWire()
+    stalled.stalled = True
+    slow, fast = Client(stalled, buffer_limit=2000), Client(healthy, buffer_limit=2000)
     for c in (slow, fast):
-        c.start_writer()
         await hub.attach(c, "m", None)
         c.go_live()
         c.finish_recovery("m", 0)
     for page in range(30):
         await broker.publish("m", "presentation", {"page": page})
-        await asyncio.sleep(0)
-    await asyncio.sleep(0.05)
     assert len(healthy.sent) == 30
     assert slow.state is State.CLOSED and stalled.closed_with == Close.SLOW_CONSUMER
-    assert len(slow._queue) == 0  # its memory is released
-    for c in (slow, fast):
-        await c.stop()
+    assert stalled.backlog <= 2000 + 200  # bounded: nothing more was written after the limit
+
+
+async def test_a_gap_from_the_broker_makes_its_tablets_resync() -> None:
+    broker = MemoryBroker()
+    hub = Hub(broker, MemoryPresence())
+    wire = FakeWire()
+    client = Client(wire)
+    await hub.attach(client, "m", None)
+    client.go_live()
+    client.finish_recovery("m", 0)
+    await broker.publish("m", "t", {})
+    # a publication lost on the way (as when a Redis subscription drops)
+    broker._offsets["m"] += 1
+    await broker.publish("m", "t", {})
+    assert wire.closed_with == Close.RESYNC and Close.RESYNC.reconnect
 
 
 def test_close_codes_say_whether_to_reconnect() -> None:

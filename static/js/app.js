@@ -1,0 +1,49 @@
+// The app: one page shell for every address; this module picks the page for the path.
+
+import { html, render, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { t, useLang } from './i18n.js';
+import { currentLocation, navigate, onNavigate } from './router.js';
+import { LoginPage } from './pages/login.js';
+import { MeetingsPage } from './pages/meetings.js';
+import { PreparePage } from './pages/prepare.js';
+import { TabletPage } from './tablet/page.js';
+import { ScreenPage } from './pages/screen.js';
+import { MinutesPage } from './pages/minutes.js';
+import { ArchivePage } from './pages/archive.js';
+import { ArchiveDetailPage } from './pages/archive-detail.js';
+
+const ROUTES = [
+  [/^\/login$/, LoginPage],
+  [/^\/meetings$/, MeetingsPage],
+  [/^\/m\/(\d+)$/, TabletPage],
+  [/^\/m\/(\d+)\/screen$/, ScreenPage],
+  [/^\/m\/(\d+)\/prepare$/, PreparePage],
+  [/^\/m\/(\d+)\/minutes$/, MinutesPage],
+  [/^\/archive$/, ArchivePage],
+  [/^\/archive\/(\d+)$/, ArchiveDetailPage],
+];
+
+function NotFound() {
+  return html`<main class="page narrow"><p>${t('nav.not_found')}</p>
+    <p><a href="/meetings">${t('nav.meetings')}</a></p></main>`;
+}
+
+function App() {
+  useLang(); // a language switch re-renders every page
+  const [loc, setLoc] = useState(currentLocation());
+  useEffect(() => onNavigate(setLoc), []);
+  useEffect(() => {
+    if (loc.path === '/') navigate('/meetings', { replace: true });
+  }, [loc.path]);
+  for (const [pattern, Page] of ROUTES) {
+    const match = loc.path.match(pattern);
+    if (match) {
+      const id = match[1] ? Number(match[1]) : null;
+      // A new key per address: a page never carries state over from another meeting.
+      return html`<${Page} key=${loc.path} id=${id} query=${loc.query} />`;
+    }
+  }
+  return loc.path === '/' ? null : html`<${NotFound} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

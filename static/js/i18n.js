@@ -1,0 +1,392 @@
+// Every word the app shows, in Vietnamese (the default) and English, and the reader's
+// choice between them (kept in localStorage). Server messages come in both languages
+// already (message_vi, message_en): `pick` chooses.
+
+import { useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+
+const STORAGE_KEY = 'phonghop.lang';
+const LANGS = ['vi', 'en'];
+
+function storedLang() {
+  try {
+    const value = localStorage.getItem(STORAGE_KEY);
+    return LANGS.includes(value) ? value : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+let lang = storedLang();
+const listeners = new Set();
+document.documentElement.lang = lang;
+
+export const getLang = () => lang;
+
+export function setLang(next) {
+  if (!LANGS.includes(next) || next === lang) return;
+  lang = next;
+  document.documentElement.lang = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // The choice lasts for this page only.
+  }
+  listeners.forEach((fn) => fn(lang));
+}
+
+// Re-renders the calling component (the app root) when the language changes.
+export function useLang() {
+  const [current, setCurrent] = useState(lang);
+  useEffect(() => {
+    listeners.add(setCurrent);
+    return () => listeners.delete(setCurrent);
+  }, []);
+  return current;
+}
+
+export const pick = (vi, en) => (lang === 'en' ? en || vi : vi || en);
+
+function fill(text, vars) {
+  return vars ? text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name] : m)) : text;
+}
+
+export function t(key, vars) {
+  const entry = STRINGS[key];
+  if (!entry) {
+    console.warn(`i18n: missing key ${key}`);
+    return key;
+  }
+  return fill(entry[lang], vars);
+}
+
+export function both(key, vars) {
+  const entry = STRINGS[key] || { vi: key, en: key };
+  return { vi: fill(entry.vi, vars), en: fill(entry.en, vars) };
+}
+
+export const STRINGS = {
+  // --- the app around the pages
+  'app.name': { vi: 'Phòng họp không giấy', en: 'Paperless meeting room' },
+  'lang.switch': { vi: 'English', en: 'Tiếng Việt' },
+  'nav.meetings': { vi: 'Cuộc họp của tôi', en: 'My meetings' },
+  'nav.archive': { vi: 'Lưu trữ', en: 'Archive' },
+  'nav.logout': { vi: 'Đăng xuất', en: 'Log out' },
+  'nav.back_meetings': { vi: '← Cuộc họp của tôi', en: '← My meetings' },
+  'nav.not_found': { vi: 'Không có trang này.', en: 'There is no such page.' },
+  'common.loading': { vi: 'Đang tải…', en: 'Loading…' },
+  'common.working': { vi: 'Đang xử lý…', en: 'Working…' },
+  'common.cancel': { vi: 'Hủy', en: 'Cancel' },
+  'common.save': { vi: 'Lưu', en: 'Save' },
+  'common.saved': { vi: 'Đã lưu.', en: 'Saved.' },
+  'common.saving': { vi: 'Đang lưu…', en: 'Saving…' },
+  'common.edit': { vi: 'Sửa', en: 'Edit' },
+  'common.delete': { vi: 'Xóa', en: 'Delete' },
+  'common.remove': { vi: 'Bỏ', en: 'Remove' },
+  'common.add': { vi: 'Thêm', en: 'Add' },
+  'common.search': { vi: 'Tìm kiếm', en: 'Search' },
+  'common.yes': { vi: 'Có', en: 'Yes' },
+  'common.no': { vi: 'Không', en: 'No' },
+  'common.minutes_short': { vi: '{n} phút', en: '{n} min' },
+  'common.page_of': { vi: 'Trang {page}/{count}', en: 'Page {page} of {count}' },
+  'common.pages': { vi: '{n} trang', en: '{n} pages' },
+  'error.network': {
+    vi: 'Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.',
+    en: 'Cannot reach the server. Check the network and try again.',
+  },
+
+  // --- statuses, roles, connection
+  'status.draft': { vi: 'Chưa bắt đầu', en: 'Not started' },
+  'status.running': { vi: 'Đang họp', en: 'In session' },
+  'status.ended': { vi: 'Đã kết thúc', en: 'Ended' },
+  'status.sealed': { vi: 'Đã niêm phong', en: 'Sealed' },
+  'role.secretary': { vi: 'Thư ký', en: 'Secretary' },
+  'role.chair': { vi: 'Chủ tọa', en: 'Chair' },
+  'role.member': { vi: 'Thành viên', en: 'Member' },
+  'role.guest': { vi: 'Khách mời', en: 'Guest' },
+  'conn.live': { vi: 'Đã kết nối', en: 'Connected' },
+  'conn.connecting': { vi: 'Đang kết nối…', en: 'Connecting…' },
+  'conn.reconnecting': { vi: 'Đang kết nối lại…', en: 'Reconnecting…' },
+  'conn.offline': { vi: 'Mất kết nối', en: 'Offline' },
+  'conn.not_live': {
+    vi: 'Chưa kết nối với phòng họp. Hãy chờ kết nối lại rồi thử lại.',
+    en: 'Not connected to the meeting. Wait for the connection to return, then try again.',
+  },
+  'conn.lost': {
+    vi: 'Mất kết nối trước khi máy chủ trả lời. Hãy kiểm tra lại sau khi kết nối lại.',
+    en: 'The connection dropped before the server answered. Check again once reconnected.',
+  },
+  'conn.closed_4100': {
+    vi: 'Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.',
+    en: 'Your session has ended. Please log in again.',
+  },
+  'conn.closed_4101': {
+    vi: 'Bạn không (hoặc không còn) là người tham dự cuộc họp này.',
+    en: 'You are not (or no longer) a participant of this meeting.',
+  },
+  'conn.closed_4102': {
+    vi: 'Cuộc họp đã kết thúc và biên bản đã được ký số, niêm phong.',
+    en: 'The meeting is over and its minutes are signed and sealed.',
+  },
+  'conn.closed_other': {
+    vi: 'Máy chủ đã đóng kết nối (mã {code}). Hãy tải lại trang.',
+    en: 'The server closed the connection (code {code}). Reload the page.',
+  },
+  'conn.see_minutes': { vi: 'Xem biên bản', en: 'See the minutes' },
+
+  // --- login
+  'login.title': { vi: 'Đăng nhập', en: 'Log in' },
+  'login.intro': {
+    vi: 'Phòng họp không giấy: tài liệu, biểu quyết và biên bản trong một nơi.',
+    en: 'Paperless meeting room: documents, votes and minutes in one place.',
+  },
+  'login.username': { vi: 'Tên đăng nhập', en: 'Username' },
+  'login.password': { vi: 'Mật khẩu', en: 'Password' },
+  'login.submit': { vi: 'Đăng nhập', en: 'Log in' },
+  'login.busy': { vi: 'Đang đăng nhập…', en: 'Logging in…' },
+
+  // --- my meetings
+  'meetings.title': { vi: 'Cuộc họp của tôi', en: 'My meetings' },
+  'meetings.none': { vi: 'Bạn chưa có cuộc họp nào.', en: 'You have no meetings yet.' },
+  'meetings.my_role': { vi: 'Vai trò: {role}', en: 'Role: {role}' },
+  'meetings.open_tablet': { vi: 'Vào phòng họp', en: 'Open the meeting' },
+  'meetings.prepare': { vi: 'Chuẩn bị', en: 'Prepare' },
+  'meetings.minutes': { vi: 'Biên bản', en: 'Minutes' },
+  'meetings.screen': { vi: 'Màn hình phòng họp', en: 'Room screen' },
+  'meetings.archive_link': { vi: 'Tra cứu lưu trữ', en: 'Search the archive' },
+  'meetings.archive_hint': {
+    vi: 'Tra cứu biên bản đã ký số của các cuộc họp đã niêm phong.',
+    en: 'Find the signed minutes of sealed meetings.',
+  },
+  'meetings.new': { vi: 'Tạo cuộc họp mới', en: 'New meeting' },
+  'meetings.field_title': { vi: 'Tên cuộc họp', en: 'Title' },
+  'meetings.field_body': { vi: 'Cơ quan', en: 'Body' },
+  'meetings.field_start': { vi: 'Thời gian bắt đầu (giờ Việt Nam)', en: 'Starts at (Vietnam time)' },
+  'meetings.field_place': { vi: 'Địa điểm', en: 'Place' },
+  'meetings.create': { vi: 'Tạo cuộc họp', en: 'Create the meeting' },
+  'meetings.starts': { vi: 'Bắt đầu: {when}', en: 'Starts: {when}' },
+  'meetings.place': { vi: 'Địa điểm: {place}', en: 'Place: {place}' },
+
+  // --- prepare
+  'prepare.title': { vi: 'Chuẩn bị cuộc họp', en: 'Prepare the meeting' },
+  'prepare.details': { vi: 'Thông tin cuộc họp', en: 'Meeting details' },
+  'prepare.locked': {
+    vi: 'Cuộc họp đã bắt đầu: thông tin chung không còn sửa được.',
+    en: 'The meeting has started: its details can no longer be changed.',
+  },
+  'prepare.save_details': { vi: 'Lưu thông tin', en: 'Save details' },
+  'prepare.participants': { vi: 'Người tham dự ({n})', en: 'Participants ({n})' },
+  'prepare.add_people': { vi: 'Mời thêm người', en: 'Invite people' },
+  'prepare.search_people': { vi: 'Tìm theo tên hoặc tên đăng nhập', en: 'Search by name or username' },
+  'prepare.no_people': { vi: 'Không tìm thấy ai.', en: 'Nobody found.' },
+  'prepare.role': { vi: 'Vai trò', en: 'Role' },
+  'prepare.invite': { vi: 'Mời', en: 'Invite' },
+  'prepare.already_in': { vi: 'Đã có trong danh sách ({role})', en: 'Already invited ({role})' },
+  'prepare.remove_person': { vi: 'Bỏ {name} khỏi cuộc họp', en: 'Remove {name} from the meeting' },
+  'prepare.agenda': { vi: 'Chương trình họp', en: 'Agenda' },
+  'prepare.no_items': { vi: 'Chưa có nội dung nào.', en: 'No agenda items yet.' },
+  'prepare.add_item': { vi: 'Thêm nội dung', en: 'Add an item' },
+  'prepare.item_title': { vi: 'Tên nội dung', en: 'Item title' },
+  'prepare.presenter': { vi: 'Người trình bày', en: 'Presenter' },
+  'prepare.planned': { vi: 'Thời lượng (phút)', en: 'Planned minutes' },
+  'prepare.documents': { vi: 'Tài liệu', en: 'Documents' },
+  'prepare.no_documents': { vi: 'Chưa có tài liệu.', en: 'No documents yet.' },
+  'prepare.upload': { vi: 'Tải lên', en: 'Upload' },
+  'prepare.upload_file': { vi: 'Tệp PDF', en: 'PDF file' },
+  'prepare.upload_title': { vi: 'Tên tài liệu (không bắt buộc)', en: 'Document title (optional)' },
+  'prepare.uploading': { vi: 'Đang tải lên… {pct}%', en: 'Uploading… {pct}%' },
+  'prepare.processing': { vi: 'Máy chủ đang kiểm tra tệp…', en: 'The server is checking the file…' },
+  'prepare.uploaded': { vi: 'Đã tải lên: {title} ({pages} trang).', en: 'Uploaded: {title} ({pages} pages).' },
+  'prepare.choose_file': { vi: 'Hãy chọn một tệp PDF.', en: 'Choose a PDF file.' },
+  'prepare.go_tablet': { vi: 'Mở phòng họp', en: 'Open the meeting' },
+
+  // --- the tablet
+  'tablet.agenda': { vi: 'Chương trình họp', en: 'Agenda' },
+  'tablet.show_agenda': { vi: 'Chương trình', en: 'Agenda' },
+  'tablet.hide_agenda': { vi: 'Ẩn chương trình', en: 'Hide agenda' },
+  'tablet.item_n': { vi: 'Nội dung {n}', en: 'Item {n}' },
+  'tablet.presenting_now': { vi: 'Đang trình chiếu', en: 'On screen' },
+  'tablet.no_documents': { vi: 'Không có tài liệu', en: 'No documents' },
+  'tablet.nothing_presented': {
+    vi: 'Chưa có tài liệu nào được trình chiếu. Chọn một tài liệu trong chương trình họp để xem trước.',
+    en: 'Nothing is on screen yet. Pick a document in the agenda to read it now.',
+  },
+  'tablet.prev': { vi: '‹ Trang trước', en: '‹ Previous' },
+  'tablet.next': { vi: 'Trang sau ›', en: 'Next ›' },
+  'tablet.page_alt': { vi: '{title}, trang {page}', en: '{title}, page {page}' },
+  'tablet.page_failed': {
+    vi: 'Không tải được trang này. Đang thử lại…',
+    en: 'This page did not load. Retrying…',
+  },
+  'tablet.mode_follow': { vi: 'Đang theo người trình bày', en: 'Following the presenter' },
+  'tablet.mode_browse': { vi: 'Đang tự xem tài liệu', en: 'Browsing on your own' },
+  'tablet.back_to_presenter': { vi: 'Về trang đang trình chiếu', en: 'Back to presenter' },
+  'tablet.check_in': { vi: 'Điểm danh', en: 'Check in' },
+  'tablet.checked_in': { vi: 'Đã điểm danh', en: 'Checked in' },
+  'tablet.not_checked_in': { vi: 'Bạn chưa điểm danh', en: 'You have not checked in' },
+  'tablet.you_are': { vi: '{name} · {role}', en: '{name} · {role}' },
+  'tablet.draft_notice': {
+    vi: 'Cuộc họp chưa bắt đầu. Bạn có thể đọc trước tài liệu.',
+    en: 'The meeting has not started. You can read the documents now.',
+  },
+  'tablet.ended_notice': { vi: 'Cuộc họp đã kết thúc.', en: 'The meeting has ended.' },
+  'tablet.load_failed': { vi: 'Không mở được cuộc họp.', en: 'Could not open the meeting.' },
+
+  // --- votes
+  'vote.title': { vi: 'Biểu quyết', en: 'Vote' },
+  'vote.open_now': { vi: 'Đang biểu quyết', en: 'Vote in progress' },
+  'choice.yes': { vi: 'Tán thành', en: 'Yes' },
+  'choice.no': { vi: 'Không tán thành', en: 'No' },
+  'choice.abstain': { vi: 'Không ý kiến', en: 'Abstain' },
+  'vote.sending': { vi: 'Đang gửi phiếu…', en: 'Sending your ballot…' },
+  'vote.recorded': { vi: 'Đã ghi nhận phiếu của bạn: {choice}', en: 'Your ballot is recorded: {choice}' },
+  'vote.final': {
+    vi: 'Phiếu đã ghi nhận không thay đổi được.',
+    en: 'An accepted ballot cannot be changed.',
+  },
+  'vote.progress': { vi: '{cast}/{eligible} đã biểu quyết', en: '{cast}/{eligible} have voted' },
+  'vote.guest': { vi: 'Khách mời không biểu quyết', en: 'Guests do not vote' },
+  'vote.secretary': { vi: 'Thư ký không biểu quyết', en: 'The secretary does not vote' },
+  'vote.passed': { vi: 'Được thông qua', en: 'Passed' },
+  'vote.not_passed': { vi: 'Không được thông qua', en: 'Not passed' },
+  'vote.result': { vi: 'Kết quả biểu quyết', en: 'Vote result' },
+  'vote.cast_of': { vi: '{cast}/{eligible} phiếu', en: '{cast} of {eligible} voted' },
+  'vote.rule': { vi: 'Điều kiện thông qua: {rule}', en: 'Passes with {rule}' },
+  'vote.must_check_in': {
+    vi: 'Hãy điểm danh để biểu quyết.',
+    en: 'Check in to vote.',
+  },
+  'rule.more_than': { vi: 'quá {frac} {basis}', en: 'more than {frac} {basis}' },
+  'rule.at_least': { vi: 'ít nhất {frac} {basis}', en: 'at least {frac} {basis}' },
+  'rule.basis.all_members': { vi: 'tổng số thành viên', en: 'of all members' },
+  'rule.basis.present': { vi: 'số thành viên có mặt', en: 'of members present' },
+  'rule.basis.cast': { vi: 'số phiếu biểu quyết', en: 'of votes cast' },
+
+  // --- notes
+  'notes.title': { vi: 'Ghi chú riêng', en: 'Private notes' },
+  'notes.where': { vi: 'Trang {page} · {title}', en: 'Page {page} · {title}' },
+  'notes.hint': { vi: 'Chỉ bạn nhìn thấy ghi chú của mình.', en: 'Only you can see your notes.' },
+  'notes.placeholder': { vi: 'Ghi chú cho trang này…', en: 'A note on this page…' },
+  'notes.save': { vi: 'Lưu ghi chú', en: 'Save note' },
+  'notes.update': { vi: 'Lưu thay đổi', en: 'Save changes' },
+  'notes.none': { vi: 'Chưa có ghi chú trên trang này.', en: 'No notes on this page.' },
+  'notes.other_pages': { vi: 'Ghi chú ở trang khác: {pages}', en: 'Notes on other pages: {pages}' },
+  'notes.no_document': { vi: 'Mở một tài liệu để ghi chú.', en: 'Open a document to take notes.' },
+  'notes.empty': { vi: 'Hãy viết nội dung ghi chú.', en: 'Write something first.' },
+  'notes.delete_confirm': { vi: 'Xóa ghi chú này?', en: 'Delete this note?' },
+
+  // --- the secretary's and the chair's console
+  'console.title': { vi: 'Điều hành cuộc họp', en: 'Run the meeting' },
+  'console.start': { vi: 'Bắt đầu cuộc họp', en: 'Start the meeting' },
+  'console.end': { vi: 'Kết thúc cuộc họp', en: 'End the meeting' },
+  'console.end_confirm_title': { vi: 'Kết thúc cuộc họp?', en: 'End the meeting?' },
+  'console.end_confirm': {
+    vi: 'Sau khi kết thúc, không thể trình chiếu, điểm danh hay biểu quyết nữa. Thư ký sẽ hoàn thiện và ký số biên bản.',
+    en: 'Once ended, nothing more can be presented, checked in or voted. The secretary then completes and signs the minutes.',
+  },
+  'console.to_minutes': { vi: 'Soạn biên bản', en: 'Write the minutes' },
+  'console.to_prepare': { vi: 'Chuẩn bị', en: 'Prepare' },
+  'console.open_screen': { vi: 'Mở màn hình phòng họp', en: 'Open the room screen' },
+  'console.presenting': { vi: 'Trình chiếu', en: 'Presenting' },
+  'console.presenting_now': { vi: 'Đang chiếu: {title}', en: 'On screen: {title}' },
+  'console.nothing': { vi: 'Chưa trình chiếu tài liệu nào.', en: 'Nothing on screen.' },
+  'console.present_prev': { vi: '‹ Trang trước', en: '‹ Previous page' },
+  'console.present_next': { vi: 'Trang sau ›', en: 'Next page ›' },
+  'console.present_doc': { vi: 'Chiếu', en: 'Show' },
+  'console.present_item': { vi: 'Chuyển sang nội dung này', en: 'Move to this item' },
+  'console.present_this': { vi: 'Trình chiếu trang bạn đang xem ({page})', en: 'Show the page you are viewing ({page})' },
+  'console.vote': { vi: 'Biểu quyết', en: 'Vote' },
+  'console.vote_question': { vi: 'Nội dung biểu quyết', en: 'Question' },
+  'console.vote_default': { vi: 'Biểu quyết thông qua: {title}', en: 'Vote to approve: {title}' },
+  'console.open_vote': { vi: 'Mở biểu quyết', en: 'Open the vote' },
+  'console.close_vote': { vi: 'Kết thúc biểu quyết', en: 'Close the vote' },
+  'console.live_tally': { vi: 'Kết quả tạm thời', en: 'Live tally' },
+  'console.vote_needs_running': {
+    vi: 'Chỉ mở biểu quyết khi cuộc họp đang diễn ra.',
+    en: 'Votes can be opened only while the meeting runs.',
+  },
+  'console.past_votes': { vi: 'Các lần biểu quyết ({n})', en: 'Votes so far ({n})' },
+  'console.participants': { vi: 'Điểm danh ({present}/{total})', en: 'Attendance ({present}/{total})' },
+  'console.check_in_for': { vi: 'Điểm danh', en: 'Check in' },
+  'console.present': { vi: 'Có mặt', en: 'Present' },
+  'console.absent': { vi: 'Chưa điểm danh', en: 'Not checked in' },
+  'console.connected': { vi: 'Đang kết nối: {devices}', en: 'Connected: {devices}' },
+  'console.not_connected': { vi: 'Không kết nối', en: 'Not connected' },
+  'console.presence': { vi: 'Thiết bị đang kết nối ({n})', en: 'Connected devices ({n})' },
+  'console.following': { vi: 'Theo trình chiếu', en: 'Following' },
+  'console.browsing': { vi: 'Tự xem', en: 'Browsing' },
+  'console.browsing_at': { vi: 'Tự xem · trang {page}', en: 'Browsing · page {page}' },
+
+  // --- the room screen
+  'screen.waiting': { vi: 'Cuộc họp sắp bắt đầu', en: 'The meeting will start soon' },
+  'screen.ended': { vi: 'Cuộc họp đã kết thúc', en: 'The meeting has ended' },
+
+  // --- minutes
+  'minutes.title': { vi: 'Biên bản cuộc họp', en: 'Meeting minutes' },
+  'minutes.items': { vi: 'Kết luận từng nội dung', en: 'Conclusion of each item' },
+  'minutes.general': { vi: 'Kết luận chung', en: 'General conclusion' },
+  'minutes.recipients': { vi: 'Nơi nhận (mỗi dòng một nơi)', en: 'Recipients (one per line)' },
+  'minutes.save': { vi: 'Lưu biên bản', en: 'Save the minutes' },
+  'minutes.preview': { vi: 'Xem trước', en: 'Preview' },
+  'minutes.preview_title': { vi: 'Bản xem trước (dự thảo)', en: 'Preview (draft)' },
+  'minutes.preview_tab': { vi: 'Mở bản xem trước trong thẻ mới', en: 'Open the preview in a new tab' },
+  'minutes.seal': { vi: 'Ký số và niêm phong', en: 'Sign and seal' },
+  'minutes.seal_confirm_title': { vi: 'Ký số và niêm phong biên bản?', en: 'Sign and seal the minutes?' },
+  'minutes.seal_confirm': {
+    vi: 'Biên bản sẽ được đánh số, ký số bằng khóa của cơ quan và niêm phong. Sau đó không ai sửa được biên bản hay hồ sơ cuộc họp.',
+    en: 'The minutes will be numbered, signed with the body\'s key and sealed. After that nobody can change them or the meeting\'s record.',
+  },
+  'minutes.seal_needs_end': {
+    vi: 'Chỉ ký số và niêm phong được sau khi cuộc họp kết thúc.',
+    en: 'The minutes can be signed and sealed only after the meeting has ended.',
+  },
+  'minutes.sealed': { vi: 'Biên bản đã được ký số và niêm phong', en: 'The minutes are signed and sealed' },
+  'minutes.number': { vi: 'Số biên bản', en: 'Number' },
+  'minutes.signer': { vi: 'Người ký', en: 'Signed by' },
+  'minutes.sealed_at': { vi: 'Thời điểm ký', en: 'Signed at' },
+  'minutes.download': { vi: 'Tải biên bản đã ký (PDF)', en: 'Download the signed minutes (PDF)' },
+  'minutes.read_only': {
+    vi: 'Chỉ thư ký cuộc họp soạn và ký biên bản.',
+    en: 'Only the meeting\'s secretary writes and signs the minutes.',
+  },
+  'minutes.not_yet': { vi: 'Biên bản chưa được ký.', en: 'The minutes are not signed yet.' },
+  'minutes.unsaved': { vi: 'Có thay đổi chưa lưu.', en: 'Unsaved changes.' },
+  'minutes.back_tablet': { vi: 'Về phòng họp', en: 'Back to the meeting' },
+
+  // --- archive
+  'archive.title': { vi: 'Lưu trữ biên bản', en: 'Archive of minutes' },
+  'archive.query': { vi: 'Từ khóa trong tên cuộc họp', en: 'Words in the meeting title' },
+  'archive.from': { vi: 'Từ ngày', en: 'From' },
+  'archive.to': { vi: 'Đến ngày', en: 'To' },
+  'archive.none': { vi: 'Không có cuộc họp đã niêm phong nào phù hợp.', en: 'No sealed meeting matches.' },
+  'archive.found': { vi: 'Tìm thấy {n} cuộc họp', en: '{n} meetings found' },
+  'archive.col_number': { vi: 'Số', en: 'No.' },
+  'archive.col_title': { vi: 'Cuộc họp', en: 'Meeting' },
+  'archive.col_body': { vi: 'Cơ quan', en: 'Body' },
+  'archive.col_date': { vi: 'Ngày họp', en: 'Date' },
+  'archive.col_sealed': { vi: 'Niêm phong lúc', en: 'Sealed at' },
+  'archive.back': { vi: '← Lưu trữ', en: '← Archive' },
+  'archive.signature': { vi: 'Kiểm tra chữ ký số', en: 'Signature check' },
+  'archive.sig_valid': { vi: 'Chữ ký hợp lệ', en: 'Valid signature' },
+  'archive.sig_invalid': { vi: 'Chữ ký không hợp lệ', en: 'Invalid signature' },
+  'archive.no_signature': { vi: 'Biên bản không có chữ ký số.', en: 'The minutes carry no signature.' },
+  'archive.signer': { vi: 'Người ký', en: 'Signer' },
+  'archive.organization': { vi: 'Tổ chức', en: 'Organization' },
+  'archive.signing_time': { vi: 'Thời điểm ký', en: 'Signing time' },
+  'archive.intact': { vi: 'Nội dung toàn vẹn', en: 'Content intact' },
+  'archive.trusted': { vi: 'Chứng thư được tin cậy', en: 'Certificate trusted' },
+  'archive.whole': { vi: 'Chữ ký bao toàn bộ tài liệu', en: 'Signature covers the whole document' },
+  'archive.record': { vi: 'Hồ sơ diễn biến cuộc họp', en: 'Meeting record' },
+  'archive.record_ok': { vi: 'Hồ sơ toàn vẹn, khớp với biên bản', en: 'Record intact, matches the minutes' },
+  'archive.record_bad': { vi: 'Hồ sơ đã bị thay đổi', en: 'The record has been altered' },
+  'archive.number': { vi: 'Biên bản số {number}', en: 'Minutes no. {number}' },
+  'archive.items': { vi: 'Nội dung và kết luận', en: 'Items and conclusions' },
+  'archive.votes': { vi: 'Biểu quyết', en: 'Votes' },
+  'archive.no_votes': { vi: 'Không có biểu quyết.', en: 'No votes.' },
+  'archive.participants': { vi: 'Thành phần và điểm danh', en: 'Participants and attendance' },
+  'archive.attended': { vi: 'Có mặt', en: 'Present' },
+  'archive.absent': { vi: 'Vắng mặt', en: 'Absent' },
+  'archive.download': { vi: 'Tải biên bản đã ký (PDF)', en: 'Download the signed minutes (PDF)' },
+  'archive.digest': { vi: 'Mã băm SHA-256', en: 'SHA-256' },
+  'archive.no_conclusion': { vi: '(không có kết luận)', en: '(no conclusion)' },
+  'archive.held': { vi: 'Họp lúc {when} · {place}', en: 'Held {when} · {place}' },
+};

@@ -1,0 +1,87 @@
+// A meeting as a tablet holds it: the snapshot, then every publication applied to it.
+// Publications carry absolute state (a page, a count), so applying one is a plain
+// replacement; these functions never mutate their input.
+
+export function fromSnapshot(snap, previous = null) {
+  return {
+    ...snap,
+    presence: snap.presence ? snap.presence.connections : previous?.presence || [],
+    notes: previous?.notes || {}, // document id -> my notes, loaded when a document is opened
+    justClosed: previous?.justClosed || null, // the vote that closed while we watched
+  };
+}
+
+// After `agenda.changed`: take only the agenda and the people from a fresh snapshot, so a
+// slower HTTP answer cannot roll back the presentation or a vote seen meanwhile.
+export function withAgenda(state, snap) {
+  return { ...state, items: snap.items, participants: snap.participants };
+}
+
+function upsert(list, entry, key = 'id') {
+  const rest = (list || []).filter((x) => x[key] !== entry[key]);
+  return [...rest, entry].sort((a, b) => a[key] - b[key]);
+}
+
+const handlers = {
+  'meeting.status': (s, d) => ({ ...s, meeting: { ...s.meeting, ...d } }),
+  'agenda.changed': (s) => s, // the page reloads the agenda over HTTP
+  presentation: (s, d) => ({ ...s, presentation: d, justClosed: null }),
+  attendance: (s, d) => ({
+    ...s,
+    participants: s.participants.map((p) =>
+      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in } : p),
+  }),
+  'vote.opened': (s, d) => ({
+    ...s,
+    open_vote: { cast: 0, my_choice: null, tally: { yes: 0, no: 0, abstain: 0 }, ...d },
+    justClosed: null,
+  }),
+  'vote.progress': (s, d) => (s.open_vote?.id === d.vote_id
+    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, eligible: d.eligible } } : s),
+  'vote.tally': (s, d) => (s.open_vote?.id === d.vote_id
+    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally } } : s),
+  'vote.closed': (s, d) => ({
+    ...s,
+    open_vote: s.open_vote?.id === d.id ? null : s.open_vote,
+    votes: upsert(s.votes, d),
+    justClosed: d,
+  }),
+  'ballot.accepted': (s, d) => (s.open_vote?.id === d.vote_id
+    ? { ...s, open_vote: { ...s.open_vote, my_choice: d.choice } } : s),
+  'note.saved': (s, d) => (s.notes[d.document_id]
+    ? { ...s, notes: { ...s.notes, [d.document_id]: upsert(s.notes[d.document_id], d) } } : s),
+  'note.deleted': (s, d) => (s.notes[d.document_id]
+    ? {
+      ...s,
+      notes: { ...s.notes, [d.document_id]: s.notes[d.document_id].filter((n) => n.id !== d.id) },
+    } : s),
+  'minutes.sealed': (s, d) => ({ ...s, meeting: { ...s.meeting, status: 'sealed' }, minutes: d }),
+};
+
+export function applyPublication(state, pub) {
+  const handle = handlers[pub.type];
+  if (!state || !handle) return state;
+  return handle(state, pub.data);
+}
+
+// --- questions the pages ask of the state ---------------------------------------------
+
+export function findDocument(state, documentId) {
+  for (const item of state?.items || []) {
+    const doc = item.documents.find((d) => d.id === documentId);
+    if (doc) return { item, doc };
+  }
+  return null;
+}
+
+export function findItem(state, itemId) {
+  return (state?.items || []).find((i) => i.id === itemId) || null;
+}
+
+export function lastClosedVote(state) {
+  const closed = (state?.votes || []).filter((v) => v.status === 'closed');
+  return closed.length ? closed[closed.length - 1] : null;
+}
+
+export const STAFF_ROLES = ['secretary', 'chair'];
+export const VOTER_ROLES = ['chair', 'member'];

@@ -1,0 +1,108 @@
+// /meetings: the meetings I take part in, with the way into each; a form to create one
+// for the bodies I prepare meetings for; the archive for archivists.
+
+import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { get, post } from '../api.js';
+import { formatDateTime, localInputToIso } from '../format.js';
+import { t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { isArchivist, useMe } from '../session.js';
+import { roleLabel, StatusBadge } from '../ui/badges.js';
+import { ErrorBox, Loading } from '../ui/feedback.js';
+import { AppHeader } from '../ui/header.js';
+
+function MeetingCard({ meeting: m }) {
+  const secretary = m.role === 'secretary';
+  return html`
+    <li class="card meeting-card" data-testid=${`meeting-${m.id}`}>
+      <div class="meeting-card-head">
+        <h2><a href=${`/m/${m.id}`}>${m.title}</a></h2>
+        <${StatusBadge} status=${m.status} />
+      </div>
+      <p class="muted">${m.body} · ${t('meetings.my_role', { role: roleLabel(m.role) })}</p>
+      <p>${t('meetings.starts', { when: formatDateTime(m.starts_at) })}</p>
+      ${m.place && html`<p class="muted">${t('meetings.place', { place: m.place })}</p>`}
+      <div class="actions">
+        <a class="btn btn-primary" href=${`/m/${m.id}`} data-testid=${`open-tablet-${m.id}`}>
+          ${t('meetings.open_tablet')}</a>
+        ${secretary && html`
+          <a class="btn" href=${`/m/${m.id}/prepare`} data-testid=${`open-prepare-${m.id}`}>
+            ${t('meetings.prepare')}</a>
+          <a class="btn" href=${`/m/${m.id}/minutes`} data-testid=${`open-minutes-${m.id}`}>
+            ${t('meetings.minutes')}</a>`}
+        <a class="btn" href=${`/m/${m.id}/screen`} data-testid=${`open-screen-${m.id}`}>
+          ${t('meetings.screen')}</a>
+      </div>
+    </li>`;
+}
+
+function CreateMeeting({ bodies }) {
+  const [form, setForm] = useState({ body_id: bodies[0].id, title: '', starts: '', place: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const set = (name) => (e) => setForm({ ...form, [name]: e.target.value });
+
+  async function submit(event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { meeting } = await post('/api/meetings', {
+        body_id: Number(form.body_id),
+        title: form.title.trim(),
+        starts_at: localInputToIso(form.starts),
+        place: form.place.trim(),
+      });
+      navigate(`/m/${meeting.id}/prepare`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return html`
+    <form class="card form-grid" onSubmit=${submit} data-testid="create-meeting">
+      <h2>${t('meetings.new')}</h2>
+      <label class="field span-2"><span>${t('meetings.field_title')}</span>
+        <input required value=${form.title} onInput=${set('title')} data-testid="new-title" /></label>
+      <label class="field"><span>${t('meetings.field_body')}</span>
+        <select value=${form.body_id} onChange=${set('body_id')} data-testid="new-body">
+          ${bodies.map((b) => html`<option value=${b.id}>${b.name}</option>`)}
+        </select></label>
+      <label class="field"><span>${t('meetings.field_start')}</span>
+        <input type="datetime-local" required value=${form.starts} onInput=${set('starts')}
+          data-testid="new-starts" /></label>
+      <label class="field span-2"><span>${t('meetings.field_place')}</span>
+        <input value=${form.place} onInput=${set('place')} data-testid="new-place" /></label>
+      <div class="span-2"><${ErrorBox} error=${error} />
+        <button class="btn btn-primary" type="submit" disabled=${busy}
+          data-testid="new-submit">${busy ? t('common.working') : t('meetings.create')}</button>
+      </div>
+    </form>`;
+}
+
+export function MeetingsPage() {
+  const me = useMe();
+  const [meetings, setMeetings] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    get('/api/meetings').then((r) => setMeetings(r.meetings), setError);
+  }, []);
+
+  return html`
+    <${AppHeader} title=${t('meetings.title')} />
+    <main class="page">
+      ${me && isArchivist(me) && html`
+        <div class="card archive-link">
+          <p>${t('meetings.archive_hint')}</p>
+          <a class="btn btn-primary" href="/archive" data-testid="archive-link">
+            ${t('meetings.archive_link')}</a>
+        </div>`}
+      <${ErrorBox} error=${error} />
+      ${meetings === null && !error && html`<${Loading} />`}
+      ${meetings && meetings.length === 0 && html`<p class="muted">${t('meetings.none')}</p>`}
+      ${meetings && meetings.length > 0 && html`
+        <ul class="meeting-list">${meetings.map((m) => html`<${MeetingCard} key=${m.id} meeting=${m} />`)}</ul>`}
+      ${me && me.can_prepare.length > 0 && html`<${CreateMeeting} bodies=${me.can_prepare} />`}
+    </main>`;
+}

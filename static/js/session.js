@@ -1,0 +1,44 @@
+// Who is logged in: GET /api/me, fetched once and shared by every page until logout.
+
+import { useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { get, post } from './api.js';
+import { navigate } from './router.js';
+
+let mePromise = null;
+
+export function loadMe() {
+  if (!mePromise) {
+    mePromise = get('/api/me').catch((err) => {
+      mePromise = null;
+      throw err;
+    });
+  }
+  return mePromise;
+}
+
+export function forgetMe() {
+  mePromise = null;
+}
+
+// The logged-in person ({user, can_prepare}), or null while it loads. A 401 has already
+// sent the browser to the login page (api.js).
+export function useMe() {
+  const [me, setMe] = useState(null);
+  useEffect(() => {
+    let live = true;
+    loadMe().then((m) => live && setMe(m), () => {});
+    return () => { live = false; };
+  }, []);
+  return me;
+}
+
+export async function logOut() {
+  try {
+    await post('/api/logout');
+  } finally {
+    forgetMe();
+    navigate('/login');
+  }
+}
+
+export const isArchivist = (me) => ['archivist', 'admin'].includes(me?.user?.global_role);

@@ -1,0 +1,65 @@
+// A meeting kept live in a component: the HTTP snapshot first, then the WebSocket
+// (realtime.js) with every publication applied through meeting-state.js.
+
+import { useCallback, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { get } from '../api.js';
+import { applyPublication, fromSnapshot, withAgenda } from '../meeting-state.js';
+import { ConnState, MeetingConnection } from '../realtime.js';
+import { loginAddress, navigate } from '../router.js';
+
+export function useMeeting(meetingId, { device } = {}) {
+  const [state, setState] = useState(null);
+  const [connState, setConnState] = useState(ConnState.CONNECTING);
+  const [terminal, setTerminal] = useState(null);
+  const [loadError, setLoadError] = useState(null);
+  const [liveCount, setLiveCount] = useState(0);
+  const held = useRef({ state: null, conn: null });
+
+  // Every change goes through here, so publications apply to the latest state in order.
+  const update = useCallback((change) => {
+    held.current.state = change(held.current.state);
+    setState(held.current.state);
+  }, []);
+
+  useEffect(() => {
+    let stopped = false;
+    const url = `/api/meetings/${meetingId}`;
+    const reloadAgenda = () => get(url).then(
+      (snap) => !stopped && update((s) => (s ? withAgenda(s, snap) : fromSnapshot(snap))),
+      () => {},
+    );
+    // The HTTP snapshot first: the page shows at once, and a reconnect from the positions
+    // kept in sessionStorage then only adds what happened since.
+    get(url).then((snap) => {
+      if (stopped) return;
+      update((s) => fromSnapshot(snap, s));
+      const conn = new MeetingConnection(meetingId, {
+        ...(device ? { device } : {}),
+        onSnapshot: (s2) => update((s) => fromSnapshot(s2, s)),
+        onPublication: (pub) => {
+          update((s) => applyPublication(s, pub));
+          if (pub.type === 'agenda.changed') reloadAgenda();
+        },
+        onPresence: (data) => update((s) => s && { ...s, presence: data.connections }),
+        onState: setConnState,
+        onLive: () => setLiveCount((n) => n + 1),
+        onTerminal: (code) => {
+          setTerminal(code);
+          if (code === 4100) navigate(loginAddress(), { replace: true });
+        },
+      });
+      held.current.conn = conn;
+      conn.start();
+    }, (err) => !stopped && setLoadError(err));
+    return () => {
+      stopped = true;
+      held.current.conn?.stop();
+      held.current.conn = null;
+    };
+  }, [meetingId]);
+
+  return {
+    state, update, connState, terminal, loadError, liveCount,
+    conn: () => held.current.conn,
+  };
+}
