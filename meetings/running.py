@@ -174,11 +174,16 @@ def open_vote_of(session: Session, meeting_id: int) -> Vote | None:
     ).first()
 
 
-def participants(session: Session, meeting_id: int) -> list[dict[str, Any]]:
-    rows = session.exec(
+def participants(
+    session: Session, meeting_id: int, only_user: int | None = None
+) -> list[dict[str, Any]]:
+    query = (
         select(Participant, User)
         .join(User, User.id == Participant.user_id)  # type: ignore[arg-type]
         .where(Participant.meeting_id == meeting_id)
         .order_by(col(Participant.id))
-    ).all()
+    )
+    if only_user is not None:
+        query = query.where(Participant.user_id == only_user)
+    rows = session.exec(query).all()
     return [participant_view(p, u) for p, u in rows]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from meetings.access import Action, authorize
 from meetings.accounts import Actor
-from meetings.models import Ballot, Body, Role, Vote, VoteStatus
+from meetings.models import Ballot, Body, Participant, Role, Vote, VoteStatus
 from meetings.preparation import items_with_documents
 from meetings.running import participants
 from meetings.views import item_view, meeting_view, presentation_view, vote_view
@@ -32,12 +32,20 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
         ).first()
         if role in (Role.SECRETARY.value, Role.CHAIR.value):
             open_view["tally"] = counts
+    staff = role in (Role.SECRETARY.value, Role.CHAIR.value) or actor.is_admin
+    total, present = session.exec(
+        select(func.count(), func.count(col(Participant.checked_in_at)))
+        .where(Participant.meeting_id == meeting_id)
+    ).one()
     return {
         "meeting": meeting_view(meeting, body),
         "me": {"user_id": actor.user_id, "full_name": actor.full_name, "role": role},
         "items": [item_view(i, ds) for i, ds in items_with_documents(session, meeting_id)],
         "presentation": presentation_view(meeting),
-        "participants": participants(session, meeting_id),
+        # A congress has 1,600 delegates: each tablet gets its own line and the counts; the
+        # secretary and the chair get everyone.
+        "participants": participants(session, meeting_id, None if staff else actor.user_id),
+        "attendance": {"present": present, "total": total},
         "open_vote": open_view,
         "votes": [vote_view(v) for v in votes if v.status != VoteStatus.OPEN.value],
     }

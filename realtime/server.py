@@ -173,6 +173,7 @@ class Connection(asyncio.Protocol):
             self.phase = Phase.CLOSED
             return
         self.phase = Phase.OPEN
+        self.request = None
         self.endpoint.open(self, admitted)
 
     # --- outgoing ------------------------------------------------------------------------

@@ -66,6 +66,11 @@ def test_check_in_self_and_by_the_secretary(login) -> None:
     error_of(sec.post("/api/meetings/1/check-in", json={"user_id": 9}), 422, "not_participant")
     present = {p["username"] for p in snapshot(sec, 1)["participants"] if p["checked_in"]}
     assert present == {"uyvien1", "uyvien2"}
+    # a member's tablet holds its own line and the counts, not the whole list
+    mine = snapshot(member, 1)
+    assert [p["username"] for p in mine["participants"]] == ["uyvien1"]
+    assert mine["participants"][0]["checked_in"] is True
+    assert mine["attendance"] == {"present": 2, "total": 9}
 
 
 def test_end_meeting(login) -> None:

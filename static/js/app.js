@@ -40,7 +40,7 @@ function App() {
     if (match) {
       const id = match[1] ? Number(match[1]) : null;
       // A new key per address: a page never carries state over from another meeting.
-      return html`<${Page} key=${loc.path} id=${id} query=${loc.query} />`;
+      return html`<${Page} key=${loc.path + loc.query} id=${id} query=${loc.query} />`;
     }
   }
   return loc.path === '/' ? null : html`<${NotFound} />`;

@@ -197,6 +197,10 @@ export const STRINGS = {
   'prepare.processing': { vi: 'Máy chủ đang kiểm tra tệp…', en: 'The server is checking the file…' },
   'prepare.uploaded': { vi: 'Đã tải lên: {title} ({pages} trang).', en: 'Uploaded: {title} ({pages} pages).' },
   'prepare.choose_file': { vi: 'Hãy chọn một tệp PDF.', en: 'Choose a PDF file.' },
+  'prepare.read_only': {
+    vi: 'Chỉ thư ký cuộc họp được chuẩn bị cuộc họp này.',
+    en: 'Only the meeting\'s secretary may prepare this meeting.',
+  },
   'prepare.go_tablet': { vi: 'Mở phòng họp', en: 'Open the meeting' },
 
   // --- the tablet
@@ -269,7 +273,7 @@ export const STRINGS = {
   'notes.save': { vi: 'Lưu ghi chú', en: 'Save note' },
   'notes.update': { vi: 'Lưu thay đổi', en: 'Save changes' },
   'notes.none': { vi: 'Chưa có ghi chú trên trang này.', en: 'No notes on this page.' },
-  'notes.other_pages': { vi: 'Ghi chú ở trang khác: {pages}', en: 'Notes on other pages: {pages}' },
+  'notes.other_pages': { vi: 'Ghi chú ở trang khác:', en: 'Notes on other pages:' },
   'notes.no_document': { vi: 'Mở một tài liệu để ghi chú.', en: 'Open a document to take notes.' },
   'notes.empty': { vi: 'Hãy viết nội dung ghi chú.', en: 'Write something first.' },
   'notes.delete_confirm': { vi: 'Xóa ghi chú này?', en: 'Delete this note?' },

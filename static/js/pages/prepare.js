@@ -259,7 +259,7 @@ export function PreparePage({ id }) {
         <a class="btn" href=${`/m/${id}`}>${t('prepare.go_tablet')}</a></p>
       <${ErrorBox} error=${error} />
       ${!snap && !error && html`<${Loading} />`}
-      ${snap && snap.me.role !== 'secretary' && html`<${Notice} kind="warn">${t('minutes.read_only')}</${Notice}>`}
+      ${snap && snap.me.role !== 'secretary' && html`<${Notice} kind="warn">${t('prepare.read_only')}</${Notice}>`}
       ${snap && html`
         <div class="prepare-grid">
           <div><${Details} key=${snap.meeting.status} snap=${snap} reload=${reload} />

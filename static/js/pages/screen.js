@@ -1,0 +1,68 @@
+// /m/{id}/screen: the room screen (a projector in kiosk mode). The presented page fills
+// the screen; a corner shows the vote progress; a closed vote shows its result in large.
+// No controls: it only follows.
+
+import { html, useRef } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { t } from '../i18n.js';
+import { findDocument, findItem } from '../meeting-state.js';
+import { ConnBadge } from '../ui/badges.js';
+import { ErrorBox } from '../ui/feedback.js';
+import { ChoiceBars, Outcome, ruleText } from '../ui/vote-result.js';
+import { useMeeting } from '../tablet/use-meeting.js';
+import { PageImage, snapWidth, useWidth } from '../tablet/viewer.js';
+
+function BigResult({ vote }) {
+  const r = vote.result;
+  return html`
+    <div class="screen-result" data-testid="screen-result" data-vote=${vote.id}>
+      <p class="screen-result-label">${t('vote.result')}</p>
+      <p class="screen-result-question">${vote.question}</p>
+      <${ChoiceBars} counts=${r} total=${vote.eligible} testid="screen-bars" />
+      <p class="screen-result-meta">${t('vote.cast_of', { cast: r.yes + r.no + r.abstain, eligible: vote.eligible })}
+        · ${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
+      <${Outcome} passed=${r.passed} />
+    </div>`;
+}
+
+export function ScreenPage({ id }) {
+  const { state, connState, terminal, loadError } = useMeeting(id, { device: t('meetings.screen') });
+  const stage = useRef(null);
+  const cssWidth = useWidth(stage);
+  const width = snapWidth(Math.ceil((cssWidth || 1280) * (window.devicePixelRatio || 1)));
+
+  const p = state?.presentation;
+  const found = p?.document_id ? findDocument(state, p.document_id) : null;
+  const item = state ? findItem(state, p.item_id) : null;
+  const vote = state?.open_vote;
+
+  return html`
+    <div class="screen" data-testid="screen">
+      <header class="screen-head">
+        <div>
+          <p class="screen-body">${state?.meeting.body || ''}</p>
+          <h1 class="screen-title" data-testid="screen-title">${state?.meeting.title || ''}</h1>
+        </div>
+        ${item && html`<p class="screen-item" data-testid="screen-item">
+          ${t('tablet.item_n', { n: item.position })}: ${item.title}</p>`}
+        <${ConnBadge} state=${terminal ? 'closed' : connState} />
+      </header>
+      <main class="screen-stage" ref=${stage}>
+        ${loadError && html`<${ErrorBox} error=${loadError} />`}
+        ${found
+          ? html`<${PageImage} doc=${found.doc} page=${p.page} width=${width}
+              testid="screen-img" className="screen-img" />`
+          : state && html`<p class="screen-waiting">
+              ${state.meeting.status === 'draft' ? t('screen.waiting')
+                : ['ended', 'sealed'].includes(state.meeting.status) ? t('screen.ended') : ''}</p>`}
+        ${state?.justClosed && html`<${BigResult} vote=${state.justClosed} />`}
+      </main>
+      ${found && html`<p class="screen-page" data-testid="screen-page">
+        ${t('common.page_of', { page: p.page, count: found.doc.page_count })}</p>`}
+      ${vote && html`
+        <div class="screen-vote" data-testid="screen-progress" data-cast=${vote.cast}>
+          <p class="screen-vote-label"><span class="pulse" aria-hidden="true"></span>${t('vote.open_now')}</p>
+          <p class="screen-vote-question">${vote.question}</p>
+          <p class="screen-vote-count">${t('vote.progress', { cast: vote.cast ?? 0, eligible: vote.eligible })}</p>
+        </div>`}
+    </div>`;
+}

@@ -1,0 +1,239 @@
+// The secretary's and the chair's console beside their viewer: start and end the meeting,
+// choose what the room sees, open and close votes with the live tally, check people in,
+// and see who is connected and whether they follow the presenter.
+
+import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { post } from '../api.js';
+import { t } from '../i18n.js';
+import { findDocument, findItem } from '../meeting-state.js';
+import { roleLabel } from '../ui/badges.js';
+import { ConfirmDialog } from '../ui/confirm.js';
+import { ErrorBox } from '../ui/feedback.js';
+import { ChoiceBars, Outcome } from '../ui/vote-result.js';
+
+// One request at a time, its refusal shown where the button is.
+function useAction() {
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  async function run(name, fn) {
+    setBusy(name);
+    setError(null);
+    try {
+      return await fn();
+    } catch (err) {
+      setError(err);
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  }
+  return { busy, error, run };
+}
+
+function MeetingControls({ state, action }) {
+  const { meeting, me } = state;
+  const [confirming, setConfirming] = useState(false);
+  const id = meeting.id;
+  const end = async () => {
+    const done = await action.run('end', () => post(`/api/meetings/${id}/end`));
+    setConfirming(false);
+    return done;
+  };
+  return html`
+    <div class="console-block">
+      <div class="row wrap">
+        ${meeting.status === 'draft' && html`
+          <button type="button" class="btn btn-primary btn-big" data-testid="start-meeting"
+            disabled=${action.busy !== null}
+            onClick=${() => action.run('start', () => post(`/api/meetings/${id}/start`))}>
+            ${t('console.start')}</button>
+          ${me.role === 'secretary' && html`<a class="btn" href=${`/m/${id}/prepare`}>${t('console.to_prepare')}</a>`}`}
+        ${meeting.status === 'running' && html`
+          <button type="button" class="btn btn-danger" data-testid="end-meeting"
+            disabled=${action.busy !== null} onClick=${() => setConfirming(true)}>
+            ${t('console.end')}</button>`}
+        ${['ended', 'sealed'].includes(meeting.status) && me.role === 'secretary' && html`
+          <a class="btn btn-primary btn-big" href=${`/m/${id}/minutes`} data-testid="minutes-link">
+            ${t('console.to_minutes')}</a>`}
+        <a class="btn" href=${`/m/${id}/screen`} target="_blank" rel="noopener"
+          data-testid="screen-link">${t('console.open_screen')}</a>
+      </div>
+      ${confirming && html`
+        <${ConfirmDialog} title=${t('console.end_confirm_title')} confirmLabel=${t('console.end')}
+          danger busy=${action.busy === 'end'} onConfirm=${end}
+          onCancel=${() => setConfirming(false)}>
+          <p>${t('console.end_confirm')}</p>
+        </${ConfirmDialog}>`}
+    </div>`;
+}
+
+function PresenterControls({ state, update, viewing, action }) {
+  const { presentation: p, meeting } = state;
+  const running = meeting.status === 'running';
+  const found = p.document_id ? findDocument(state, p.document_id) : null;
+  const item = findItem(state, p.item_id);
+  const present = (body) => action.run('present', async () => {
+    const r = await post(`/api/meetings/${meeting.id}/present`, body);
+    // Apply the answer at once, so a second tap counts from the new page.
+    update((s) => ({ ...s, presentation: r.presentation }));
+  });
+  const differs = viewing && (viewing.document_id !== p.document_id || viewing.page !== p.page);
+
+  return html`
+    <div class="console-block" data-testid="presenter">
+      <h3>${t('console.presenting')}</h3>
+      ${item && html`<p class="small muted">${t('tablet.item_n', { n: item.position })}: ${item.title}</p>`}
+      ${found ? html`
+        <p class="presenting-now" data-testid="present-state" data-document=${p.document_id}
+          data-page=${p.page}>${t('console.presenting_now', { title: found.doc.title || found.doc.filename })}
+          · <strong>${t('common.page_of', { page: p.page, count: found.doc.page_count })}</strong></p>
+        <div class="row">
+          <button type="button" class="btn btn-pager" data-testid="present-prev"
+            disabled=${!running || action.busy !== null || p.page <= 1}
+            onClick=${() => present({ page: p.page - 1 })}>${t('console.present_prev')}</button>
+          <button type="button" class="btn btn-pager btn-primary" data-testid="present-next"
+            disabled=${!running || action.busy !== null || p.page >= found.doc.page_count}
+            onClick=${() => present({ page: p.page + 1 })}>${t('console.present_next')}</button>
+        </div>
+        ${running && differs && html`
+          <button type="button" class="btn btn-block" data-testid="present-this"
+            disabled=${action.busy !== null}
+            onClick=${() => present({ document_id: viewing.document_id, page: viewing.page })}>
+            ${t('console.present_this', { page: viewing.page })}</button>`}`
+        : html`<p class="muted" data-testid="present-state">${t('console.nothing')}</p>`}
+      <ol class="present-items">
+        ${state.items.map((it) => html`
+          <li key=${it.id} class=${it.id === p.item_id ? 'presented' : ''}>
+            <span class="item-no">${it.position}</span>
+            <div class="grow">
+              <p class="item-title">${it.title}</p>
+              <div class="row wrap">
+                ${it.documents.map((d) => html`
+                  <button type="button" key=${d.id} class=${`btn btn-small${d.id === p.document_id ? ' btn-current' : ''}`}
+                    data-testid=${`present-doc-${d.id}`} disabled=${!running || action.busy !== null}
+                    onClick=${() => present({ document_id: d.id })}>
+                    ${t('console.present_doc')}: ${d.title || d.filename}</button>`)}
+                ${it.documents.length === 0 && it.id !== p.item_id && html`
+                  <button type="button" class="btn btn-small" data-testid=${`present-item-${it.id}`}
+                    disabled=${!running || action.busy !== null}
+                    onClick=${() => present({ item_id: it.id })}>${t('console.present_item')}</button>`}
+              </div>
+            </div>
+          </li>`)}
+      </ol>
+    </div>`;
+}
+
+function VoteControls({ state, action }) {
+  const { meeting, open_vote: vote, presentation } = state;
+  const item = findItem(state, presentation.item_id);
+  const suggestion = item ? t('console.vote_default', { title: item.title }) : '';
+  const [question, setQuestion] = useState(suggestion);
+  const [touched, setTouched] = useState(false);
+  // Follow the presented item until the secretary types a question of their own.
+  useEffect(() => { if (!touched) setQuestion(suggestion); }, [suggestion]);
+
+  const open = (event) => {
+    event.preventDefault();
+    return action.run('vote', async () => {
+      await post(`/api/meetings/${meeting.id}/votes`,
+        { question: question.trim(), ...(item ? { item_id: item.id } : {}) });
+      setTouched(false);
+    });
+  };
+  const close = () => action.run('close', () => post(`/api/votes/${vote.id}/close`));
+  const past = state.votes.filter((v) => v.status === 'closed');
+
+  return html`
+    <div class="console-block" data-testid="vote-console">
+      <h3>${t('console.vote')}</h3>
+      ${vote ? html`
+        <p class="vote-question">${vote.question}</p>
+        <p class="small muted">${t('console.live_tally')}</p>
+        <${ChoiceBars} counts=${vote.tally || {}} total=${vote.eligible} testid="tally" />
+        <p class="vote-progress" data-testid="tally-cast" data-cast=${vote.cast}>
+          ${t('vote.progress', { cast: vote.cast ?? 0, eligible: vote.eligible })}</p>
+        <button type="button" class="btn btn-danger btn-block" data-testid="close-vote"
+          disabled=${action.busy !== null} onClick=${close}>${t('console.close_vote')}</button>`
+      : meeting.status === 'running' ? html`
+        <form onSubmit=${open}>
+          <label class="field"><span>${t('console.vote_question')}</span>
+            <textarea rows="2" required value=${question} data-testid="vote-question-input"
+              onInput=${(e) => { setQuestion(e.target.value); setTouched(true); }}></textarea></label>
+          <button type="submit" class="btn btn-primary btn-block" data-testid="open-vote"
+            disabled=${action.busy !== null || !question.trim()}>${t('console.open_vote')}</button>
+        </form>`
+      : html`<p class="muted small">${t('console.vote_needs_running')}</p>`}
+      ${past.length > 0 && html`
+        <details class="past-votes" open=${!vote}>
+          <summary>${t('console.past_votes', { n: past.length })}</summary>
+          <ul>${past.slice().reverse().map((v) => html`
+            <li key=${v.id} data-testid=${`past-vote-${v.id}`}>
+              <p>${v.question}</p>
+              <p class="small">${t('choice.yes')} ${v.result.yes} · ${t('choice.no')} ${v.result.no}
+                · ${t('choice.abstain')} ${v.result.abstain}</p>
+              <${Outcome} passed=${v.result.passed} />
+            </li>`)}</ul>
+        </details>`}
+    </div>`;
+}
+
+function describePresence(c, state) {
+  if (c.mode !== 'browse') return t('console.following');
+  const found = c.document_id ? findDocument(state, c.document_id) : null;
+  const where = c.page ? t('console.browsing_at', { page: c.page }) : t('console.browsing');
+  return found ? `${where} · ${found.doc.title || found.doc.filename}` : where;
+}
+
+function Attendance({ state, action }) {
+  const { participants, presence, meeting } = state;
+  const byUser = new Map();
+  for (const c of presence || []) {
+    if (!byUser.has(c.user_id)) byUser.set(c.user_id, []);
+    byUser.get(c.user_id).push(c);
+  }
+  const present = participants.filter((p) => p.checked_in).length;
+  const checkIn = (userId) => action.run(`checkin-${userId}`,
+    () => post(`/api/meetings/${meeting.id}/check-in`, { user_id: userId }));
+
+  return html`
+    <div class="console-block" data-testid="attendance">
+      <h3>${t('console.participants', { present, total: participants.length })}</h3>
+      <ul class="people">
+        ${participants.map((p) => {
+          const devices = byUser.get(p.user_id) || [];
+          return html`
+            <li key=${p.user_id} class="person" data-testid=${`person-${p.user_id}`}
+              data-checked-in=${String(p.checked_in)} data-connected=${String(devices.length > 0)}>
+              <span class=${`dot ${devices.length ? 'dot-on' : 'dot-off'}`}
+                title=${devices.length ? t('conn.live') : t('console.not_connected')}></span>
+              <div class="grow">
+                <p><strong>${p.full_name}</strong> <span class="muted small">${roleLabel(p.role)}</span></p>
+                ${devices.map((c, i) => html`<p class="small muted" key=${i} data-testid="presence-entry"
+                  data-mode=${c.mode}>${c.device || '—'} · ${describePresence(c, state)}</p>`)}
+              </div>
+              ${p.checked_in
+                ? html`<span class="badge badge-ok">${t('console.present')}</span>`
+                : meeting.status === 'running'
+                  ? html`<button type="button" class="btn btn-small" data-testid=${`checkin-${p.user_id}`}
+                      disabled=${action.busy !== null} onClick=${() => checkIn(p.user_id)}>
+                      ${t('console.check_in_for')}</button>`
+                  : html`<span class="badge">${t('console.absent')}</span>`}
+            </li>`;
+        })}
+      </ul>
+    </div>`;
+}
+
+export function Console({ state, update, viewing }) {
+  const action = useAction();
+  return html`
+    <section class="panel console" data-testid="console" aria-label=${t('console.title')}>
+      <h2 class="pane-title">${t('console.title')}</h2>
+      <${MeetingControls} state=${state} action=${action} />
+      <${ErrorBox} error=${action.error} testid="console-error" />
+      <${PresenterControls} state=${state} update=${update} viewing=${viewing} action=${action} />
+      <${VoteControls} state=${state} action=${action} />
+      <${Attendance} state=${state} action=${action} />
+    </section>`;
+}
