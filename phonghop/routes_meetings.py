@@ -106,11 +106,13 @@ async def remove_participant(request: Request) -> Response:
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     user_id = path_int(request, "user_id")
-    await services.perform(
+    events = await services.write(
         lambda s: preparation.remove_participant(s, actor, meeting_id, user_id)
     )
+    # Close the removed person's tablets first, so they never see the news about themselves.
     await services.hub.disconnect({"user_id": user_id, "meeting_id": meeting_id},
                                   Close.FORBIDDEN)
+    await services.publish(events)
     return json_response({"ok": True})
 
 

@@ -28,7 +28,7 @@ class Settings:
     fast_passwords: bool = False  # cheaper Argon2 parameters, for tests and benchmarks only
     ws_send_buffer_kb: int = 1024  # a tablet further behind than this is closed (4001)
     ws_ping_seconds: float = 10.0
-    ws_timeout_seconds: float = 25.0
+    ws_timeout_seconds: float = 20.0
     ws_commands_per_second: float = 20.0
     ws_deflate: bool = False  # permessage-deflate: measured in bench/fanout.py, off by default
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)

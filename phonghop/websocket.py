@@ -247,11 +247,14 @@ class Conversation:
         self.client.go_live()
         wire = {ch: {"offset": p.offset, "epoch": p.epoch} for ch, p in positions.items()}
         if all_recovered:
-            self.client.send(reply_frame(command.id, {
+            body: dict[str, Any] = {
                 "recovered": True,
                 "publications": [p.as_dict() for p in recovered],
                 "positions": wire,
-            }))
+            }
+            if role in STAFF_ROLES:  # presence is state, not history: always sent whole
+                body["presence"] = describe_presence(await self.hub.presence(room))
+            self.client.send(reply_frame(command.id, body))
         else:
             snap = await self.services.read(lambda s: snapshot(s, actor, meeting_id))
             if role in STAFF_ROLES:

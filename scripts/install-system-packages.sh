@@ -7,8 +7,11 @@
 #   chromium           the real browser for the web app tests (never a downloaded one)
 #   softhsm2           a real PKCS#11 token for signing tests
 #   postgresql-client  pg_isready / psql, to check the PostgreSQL test server
+#   libreoffice-*-nogui  headless LibreOffice: office files (DOCX, XLSX, PPTX, ODT...) to PDF
+#   fonts-dejavu-core  a second Unicode font for office files that name fonts we lack
 set -euo pipefail
-packages=(fonts-liberation2 poppler-utils libnss3-tools chromium softhsm2 postgresql-client)
+packages=(fonts-liberation2 poppler-utils libnss3-tools chromium softhsm2 postgresql-client
+          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -46,4 +46,6 @@ function App() {
   return loc.path === '/' ? null : html`<${NotFound} />`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the shell's "loading" line
+render(html`<${App} />`, root);

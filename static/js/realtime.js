@@ -37,11 +37,11 @@ export function describeDevice() {
   const ua = navigator.userAgent;
   if (/iPad/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1)) return 'iPad';
   if (/iPhone/.test(ua)) return 'iPhone';
-  if (/Android/.test(ua)) return /Mobile/.test(ua) ? 'Android phone' : 'Android tablet';
+  if (/Android/.test(ua)) return 'Android';
   if (/Windows/.test(ua)) return 'Windows';
   if (/Mac OS X/.test(ua)) return 'Mac';
   if (/Linux/.test(ua)) return 'Linux';
-  return 'Browser';
+  return 'Web';
 }
 
 export class MeetingConnection {
@@ -62,6 +62,7 @@ export class MeetingConnection {
     this.buffer = null; // publications received before the connect reply
     this.silenceTimer = null;
     this.retryTimer = null;
+    this.refusedTimer = null;
     this.stopped = false;
     this.storageKey = `phonghop.positions.${meetingId}`;
     this.positions = this._loadPositions();
@@ -129,6 +130,7 @@ export class MeetingConnection {
     const ws = new WebSocket(`${scheme}://${location.host}/ws`);
     this.ws = ws;
     this.buffer = [];
+    this._heard(); // a handshake that never completes counts as silence too
     ws.onopen = () => {
       this._heard();
       this.connectId = this.nextId++;
@@ -180,7 +182,11 @@ export class MeetingConnection {
 
   _connected(msg) {
     this.connectId = null;
-    if (msg.type !== 'reply') return; // a refusal: the server closes with its code next.
+    if (msg.type !== 'reply') {
+      // A refusal: the server closes with its code next. If it does not, start over.
+      this.refusedTimer = setTimeout(() => this._drop(), 5000);
+      return;
+    }
     const data = msg.data;
     const ws = this.ws;
     if (data.recovered) {
@@ -228,6 +234,7 @@ export class MeetingConnection {
 
   _detach(code, reason) {
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.refusedTimer);
     const ws = this.ws;
     this.ws = null;
     this.buffer = null;

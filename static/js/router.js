@@ -41,5 +41,6 @@ document.addEventListener('click', (event) => {
 
 export function loginAddress() {
   const here = location.pathname + location.search;
-  return here.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(here)}`;
+  // Already there (a second refusal of the same page): keep the `next` it carries.
+  return location.pathname === '/login' ? here : `/login?next=${encodeURIComponent(here)}`;
 }

@@ -4,13 +4,19 @@
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
 import { formatDateTime, isoVietnam, minutesNumber } from '../format.js';
-import { t } from '../i18n.js';
+import { pick, t } from '../i18n.js';
 import { roleLabel } from '../ui/badges.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { VoteResult } from '../ui/vote-result.js';
 
 const signatureOk = (s) => s.valid && s.intact && s.trusted;
+
+// The verifier's summary comes as "Vietnamese / English".
+function summaryText(summary) {
+  const halves = summary.split(' / ');
+  return halves.length === 2 ? pick(halves[0], halves[1]) : summary;
+}
 
 function Check({ ok, label }) {
   return html`<li class=${ok ? 'check check-ok' : 'check check-bad'}>
@@ -32,7 +38,7 @@ function Signature({ sig }) {
         <${Check} ok=${sig.trusted} label=${t('archive.trusted')} />
         <${Check} ok=${sig.covers_whole_document} label=${t('archive.whole')} />
       </ul>
-      ${sig.summary && html`<p class="small muted mono">${sig.summary}</p>`}
+      ${sig.summary && html`<p class="small muted">${summaryText(sig.summary)}</p>`}
     </div>`;
 }
 

@@ -7,6 +7,7 @@ import { isoToLocalInput, localInputToIso } from '../format.js';
 import { t } from '../i18n.js';
 import { roleLabel, StatusBadge } from '../ui/badges.js';
 import { ErrorBox, Loading, Notice } from '../ui/feedback.js';
+import { useMe } from '../session.js';
 import { AppHeader } from '../ui/header.js';
 
 const ROLES = ['member', 'chair', 'guest', 'secretary'];
@@ -100,8 +101,10 @@ function Participants({ snap, reload }) {
           <li class="row-item" key=${p.user_id} data-testid=${`participant-${p.username}`}>
             <span class="grow"><strong>${p.full_name}</strong>
               <span class="muted small"> · ${p.username}</span></span>
-            <${RoleSelect} value=${p.role} onChange=${(r) => setRole(p.user_id, r)}
-              testid=${`role-${p.username}`} />
+            ${p.user_id === snap.me.user_id
+              ? html`<span class="badge">${roleLabel(p.role)}</span>`
+              : html`<${RoleSelect} value=${p.role} onChange=${(r) => setRole(p.user_id, r)}
+                  testid=${`role-${p.username}`} />`}
             ${p.user_id !== snap.me.user_id && html`
               <button type="button" class="btn btn-quiet" onClick=${() => remove(p.user_id)}
                 aria-label=${t('prepare.remove_person', { name: p.full_name })}
@@ -131,6 +134,7 @@ function Participants({ snap, reload }) {
 function Upload({ meetingId, item, reload }) {
   const fileRef = useRef(null);
   const [title, setTitle] = useState('');
+  const [fileName, setFileName] = useState('');
   const [progress, setProgress] = useState(null);
   const [message, setMessage] = useState(null);
   const [error, setError] = useState(null);
@@ -154,6 +158,7 @@ function Upload({ meetingId, item, reload }) {
       );
       setMessage(t('prepare.uploaded', { title: doc.title || doc.filename, pages: doc.page_count }));
       setTitle('');
+      setFileName('');
       fileRef.current.value = '';
       reload();
     } catch (err) {
@@ -166,9 +171,14 @@ function Upload({ meetingId, item, reload }) {
   const pct = progress === null ? 0 : Math.round(progress * 100);
   return html`
     <form class="upload" onSubmit=${send} data-testid=${`upload-${item.id}`}>
-      <label class="field"><span>${t('prepare.upload_file')}</span>
-        <input type="file" accept="application/pdf,.pdf" ref=${fileRef}
-          data-testid=${`upload-file-${item.id}`} /></label>
+      <div class="field"><span>${t('prepare.upload_file')}</span>
+        <label class="btn file-pick">
+          <input type="file" class="sr-only" accept="application/pdf,.pdf" ref=${fileRef}
+            data-testid=${`upload-file-${item.id}`}
+            onChange=${(e) => setFileName(e.target.files[0]?.name || '')} />
+          ${t('prepare.choose_pdf')}</label>
+        <span class="file-name small muted">${fileName || t('prepare.no_file')}</span>
+      </div>
       <label class="field"><span>${t('prepare.upload_title')}</span>
         <input value=${title} onInput=${(e) => setTitle(e.target.value)}
           data-testid=${`upload-title-${item.id}`} /></label>
@@ -245,6 +255,7 @@ function Agenda({ snap, reload }) {
 }
 
 export function PreparePage({ id }) {
+  const me = useMe();
   const [snap, setSnap] = useState(null);
   const [error, setError] = useState(null);
   const reload = () => get(`/api/meetings/${id}`).then(setSnap, setError);
@@ -259,7 +270,7 @@ export function PreparePage({ id }) {
         <a class="btn" href=${`/m/${id}`}>${t('prepare.go_tablet')}</a></p>
       <${ErrorBox} error=${error} />
       ${!snap && !error && html`<${Loading} />`}
-      ${snap && snap.me.role !== 'secretary' && html`<${Notice} kind="warn">${t('prepare.read_only')}</${Notice}>`}
+      ${snap && me && snap.me.role !== 'secretary' && me.user.global_role !== 'admin' && html`<${Notice} kind="warn">${t('prepare.read_only')}</${Notice}>`}
       ${snap && html`
         <div class="prepare-grid">
           <div><${Details} key=${snap.meeting.status} snap=${snap} reload=${reload} />

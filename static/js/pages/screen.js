@@ -2,7 +2,7 @@
 // the screen; a corner shows the vote progress; a closed vote shows its result in large.
 // No controls: it only follows.
 
-import { html, useRef } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useRef } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { t } from '../i18n.js';
 import { findDocument, findItem } from '../meeting-state.js';
 import { ConnBadge } from '../ui/badges.js';
@@ -18,8 +18,7 @@ function BigResult({ vote }) {
       <p class="screen-result-label">${t('vote.result')}</p>
       <p class="screen-result-question">${vote.question}</p>
       <${ChoiceBars} counts=${r} total=${vote.eligible} testid="screen-bars" />
-      <p class="screen-result-meta">${t('vote.cast_of', { cast: r.yes + r.no + r.abstain, eligible: vote.eligible })}
-        · ${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
+      <p class="screen-result-meta">${t('vote.cast_of', { cast: r.yes + r.no + r.abstain, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
       <${Outcome} passed=${r.passed} />
     </div>`;
 }
@@ -29,6 +28,10 @@ export function ScreenPage({ id }) {
   const stage = useRef(null);
   const cssWidth = useWidth(stage);
   const width = snapWidth(Math.ceil((cssWidth || 1280) * (window.devicePixelRatio || 1)));
+
+  useEffect(() => {
+    if (state) document.title = `${t('meetings.screen')} · ${state.meeting.title}`;
+  }, [state?.meeting.title]);
 
   const p = state?.presentation;
   const found = p?.document_id ? findDocument(state, p.document_id) : null;

@@ -85,8 +85,7 @@ function PresenterControls({ state, update, viewing, action }) {
       ${item && html`<p class="small muted">${t('tablet.item_n', { n: item.position })}: ${item.title}</p>`}
       ${found ? html`
         <p class="presenting-now" data-testid="present-state" data-document=${p.document_id}
-          data-page=${p.page}>${t('console.presenting_now', { title: found.doc.title || found.doc.filename })}
-          · <strong>${t('common.page_of', { page: p.page, count: found.doc.page_count })}</strong></p>
+          data-page=${p.page}>${t('console.presenting_now', { title: found.doc.title || found.doc.filename })}${' · '}<strong>${t('common.page_of', { page: p.page, count: found.doc.page_count })}</strong></p>
         <div class="row">
           <button type="button" class="btn btn-pager" data-testid="present-prev"
             disabled=${!running || action.busy !== null || p.page <= 1}
@@ -170,8 +169,7 @@ function VoteControls({ state, action }) {
           <ul>${past.slice().reverse().map((v) => html`
             <li key=${v.id} data-testid=${`past-vote-${v.id}`}>
               <p>${v.question}</p>
-              <p class="small">${t('choice.yes')} ${v.result.yes} · ${t('choice.no')} ${v.result.no}
-                · ${t('choice.abstain')} ${v.result.abstain}</p>
+              <p class="small">${`${t('choice.yes')} ${v.result.yes} · ${t('choice.no')} ${v.result.no} · ${t('choice.abstain')} ${v.result.abstain}`}</p>
               <${Outcome} passed=${v.result.passed} />
             </li>`)}</ul>
         </details>`}

@@ -71,8 +71,7 @@ export function NotesPanel({ state, update, doc, page, onPage }) {
   return html`
     <section class="panel notes-panel" data-testid="notes-panel">
       <h2 class="pane-title">${t('notes.title')}</h2>
-      <p class="muted small">${t('notes.where', { page, title: doc.title || doc.filename })}
-        · ${t('notes.hint')}</p>
+      <p class="muted small">${`${t('notes.where', { page, title: doc.title || doc.filename })} · ${t('notes.hint')}`}</p>
       ${notes && here.length === 0 && html`<p class="muted small">${t('notes.none')}</p>`}
       <ul class="notes">
         ${here.map((n) => html`

@@ -66,19 +66,27 @@ function useViewing(state, conn, liveCount) {
     ? (p?.document_id ? { document_id: p.document_id, page: p.page } : null)
     : browse;
 
+  // Tell the server when I leave or rejoin the presenter and, while browsing, where I am.
+  // Following needs no page: the server knows what it presents, and a roomful of tablets
+  // should not all report every page turn of the presenter.
+  const reported = mode === 'browse' ? browse : null;
+  const said = useRef({ live: -1, key: '' });
   const timer = useRef(null);
   useEffect(() => {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       const c = conn();
-      if (c && c.live) {
-        c.command('presence', {
-          mode, document_id: viewing?.document_id ?? null, page: viewing?.page ?? null,
-        }).catch(() => {});
-      }
+      if (!c || !c.live) return;
+      // Each new connection starts as "follow" on the server.
+      if (said.current.live !== liveCount) said.current = { live: liveCount, key: 'follow' };
+      const data = { mode, document_id: reported?.document_id ?? null, page: reported?.page ?? null };
+      const key = mode === 'follow' ? 'follow' : `browse:${data.document_id}:${data.page}`;
+      if (key === said.current.key) return;
+      said.current.key = key;
+      c.command('presence', data).catch(() => { said.current.key = ''; });
     }, 150);
     return () => clearTimeout(timer.current);
-  }, [mode, viewing?.document_id, viewing?.page, liveCount]);
+  }, [mode, reported?.document_id, reported?.page, liveCount]);
 
   return {
     mode,
@@ -128,7 +136,10 @@ export function TabletPage({ id }) {
     ${terminal && html`<${TerminalBanner} code=${terminal} meetingId=${id} />`}
     <div class=${`tablet${staff ? ' tablet-staff' : ''}${agendaOpen ? ' agenda-open' : ''}`}
       data-testid="tablet" data-role=${me.role} data-mode=${view.mode}>
+      ${agendaOpen && html`<div class="drawer-backdrop" onClick=${() => setAgendaOpen(false)}></div>`}
       <aside class="pane agenda-pane">
+        <button type="button" class="btn btn-quiet drawer-close" data-testid="agenda-close"
+          onClick=${() => setAgendaOpen(false)}>✕ ${t('tablet.hide_agenda')}</button>
         <${AgendaList} items=${state.items} presentation=${presentation}
           shownDocumentId=${doc?.id} onOpen=${openDocument} />
       </aside>
@@ -143,7 +154,7 @@ export function TabletPage({ id }) {
             <button type="button" class="btn btn-primary btn-back" data-testid="back-to-presenter"
               onClick=${view.follow}>⟲ ${t('tablet.back_to_presenter')}</button>`}
           <span class="grow"></span>
-          <${CheckIn} state=${state} />
+          ${!terminal && html`<${CheckIn} state=${state} />`}
         </div>
         ${found && html`<p class="viewing-title" data-testid="viewing-title">
           ${found.item.position}. ${found.doc.title || found.doc.filename}</p>`}

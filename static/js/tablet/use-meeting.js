@@ -24,10 +24,16 @@ export function useMeeting(meetingId, { device } = {}) {
   useEffect(() => {
     let stopped = false;
     const url = `/api/meetings/${meetingId}`;
-    const reloadAgenda = () => get(url).then(
-      (snap) => !stopped && update((s) => (s ? withAgenda(s, snap) : fromSnapshot(snap))),
-      () => {},
-    );
+    // A roomful of tablets hears `agenda.changed` at once: spread their reloads over a
+    // second or so, and fold a burst of changes into one reload.
+    let reloading = null;
+    const reloadAgenda = () => {
+      if (reloading) return;
+      reloading = setTimeout(() => get(url).then(
+        (snap) => !stopped && update((s) => (s ? withAgenda(s, snap) : fromSnapshot(snap))),
+        () => {},
+      ).finally(() => { reloading = null; }), Math.random() * 1500);
+    };
     // The HTTP snapshot first: the page shows at once, and a reconnect from the positions
     // kept in sessionStorage then only adds what happened since.
     get(url).then((snap) => {
@@ -53,6 +59,7 @@ export function useMeeting(meetingId, { device } = {}) {
     }, (err) => !stopped && setLoadError(err));
     return () => {
       stopped = true;
+      clearTimeout(reloading);
       held.current.conn?.stop();
       held.current.conn = null;
     };

@@ -94,11 +94,13 @@ export function Viewer({ doc, page, onPage, children }) {
       ${doc && html`
         <div class="pager" role="group">
           <button type="button" class="btn btn-pager" data-testid="page-prev" disabled=${page <= 1}
-            onClick=${() => go(page - 1)}>${t('tablet.prev')}</button>
+            aria-label=${t('tablet.prev_page')} onClick=${() => go(page - 1)}>
+            <span aria-hidden="true">‹</span><span class="pager-word">${t('tablet.prev_page')}</span></button>
           <span class="page-number" data-testid="page-number" data-page=${page}>
             ${t('common.page_of', { page, count })}</span>
           <button type="button" class="btn btn-pager" data-testid="page-next"
-            disabled=${page >= count} onClick=${() => go(page + 1)}>${t('tablet.next')}</button>
+            disabled=${page >= count} aria-label=${t('tablet.next_page')} onClick=${() => go(page + 1)}>
+            <span class="pager-word">${t('tablet.next_page')}</span><span aria-hidden="true">›</span></button>
         </div>`}
     </div>`;
 }

@@ -1,6 +1,6 @@
 // The bar at the top of every page: where I am, the language toggle, who I am, logout.
 
-import { html } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { getLang, setLang, t } from '../i18n.js';
 import { logOut, useMe } from '../session.js';
 
@@ -12,6 +12,9 @@ export function LangToggle() {
 
 export function AppHeader({ title, subtitle, children }) {
   const me = useMe();
+  useEffect(() => {
+    document.title = title ? `${title} · phonghop` : 'phonghop';
+  }, [title]);
   return html`
     <header class="app-header">
       <a class="brand" href="/meetings" title=${t('nav.meetings')}>

@@ -44,8 +44,7 @@ export function VoteResult({ vote, testid = 'vote-result' }) {
     <div class="vote-result" data-testid=${testid}>
       <p class="vote-question">${vote.question}</p>
       <${ChoiceBars} counts=${r} total=${vote.eligible} testid=${`${testid}-bars`} />
-      <p class="muted small">${t('vote.cast_of', { cast, eligible: vote.eligible })}
-        · ${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
+      <p class="muted small">${t('vote.cast_of', { cast, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
       <${Outcome} passed=${r.passed} />
     </div>`;
 }
