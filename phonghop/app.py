@@ -78,7 +78,9 @@ async def shell(_request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+    """For load balancers and monitoring: this process is up, and how many tablets it holds."""
+    hub = request.app.state.services.hub
+    return JSONResponse({"ok": True, "node": hub.node, "connections": len(hub.clients)})
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -9,9 +9,10 @@
 #   postgresql-client  pg_isready / psql, to check the PostgreSQL test server
 #   libreoffice-*-nogui  headless LibreOffice: office files (DOCX, XLSX, PPTX, ODT...) to PDF
 #   fonts-dejavu-core  a second Unicode font for office files that name fonts we lack
+#   nginx-light        Debian's nginx, to test the sites in deploy/ for real (nginx -t, TLS proxy)
 set -euo pipefail
 packages=(fonts-liberation2 poppler-utils libnss3-tools chromium softhsm2 postgresql-client
-          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core)
+          libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core nginx-light)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,6 +27,7 @@ class Tablet:
     cookie: str
     meeting_id: int
     conn: Any = None
+    ssl: Any = None  # an SSLContext for wss:// (e.g. through nginx in tests/test_deploy.py)
     positions: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     controls: list[dict[str, Any]] = field(default_factory=list)
@@ -42,7 +43,7 @@ class Tablet:
         self.closed.clear()
         self.conn = await websockets.connect(
             self.ws_url, additional_headers={"Cookie": self.cookie}, compression=None,
-            open_timeout=20,
+            open_timeout=20, ssl=self.ssl,
         )
         self._reader = asyncio.create_task(self._read())
         data: dict[str, Any] = {"meeting_id": self.meeting_id, "device": "test"}

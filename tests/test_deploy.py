@@ -1,0 +1,169 @@
+"""The files in deploy/ work with Debian's own nginx: both sites pass `nginx -t`, and the
+several-process site, run for real over TLS in front of two `phonghop serve` processes sharing
+PostgreSQL and Redis, carries logins, page changes and WebSocket upgrades to every tablet."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import ssl
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from meetings.blobs import BlobStore
+from meetings.db import Database
+from meetings.demo import DEMO_PASSWORD, Demo, seed
+from meetings.passwords import Passwords
+from phonghop.settings import Settings
+from tests.conftest import ROOT, free_port, require_tool, start_server, stop_server
+from tests.wsclient import Tablet
+
+DEPLOY = ROOT / "deploy"
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def nginx_config(site: str, tmp: Path, *, http_port: int, https_port: int,
+                 upstreams: list[int] | None = None) -> Path:
+    """The site as shipped, with only what a test must change: ports, certificate paths and,
+    when given, the upstream servers. Everything else (upgrade, timeouts, TLS) is as deployed."""
+    cert, key = self_signed(tmp)
+    text = (DEPLOY / site).read_text()
+    text = text.replace("/etc/ssl/phonghop/fullchain.pem", str(cert))
+    text = text.replace("/etc/ssl/phonghop/privkey.pem", str(key))
+    text = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", text)  # the test host may lack IPv6
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    if upstreams is not None:
+        text = re.sub(r"(?m)^    server 127\.0\.0\.1:\d+.*\n", "", text)
+        servers = "".join(f"    server 127.0.0.1:{port};\n" for port in upstreams)
+        text = text.replace("    keepalive 32;", servers + "    keepalive 32;")
+    (tmp / "site.conf").write_text(text)
+    main = tmp / "nginx.conf"
+    main.write_text(f"""user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    include {tmp}/site.conf;
+}}
+""")
+    return main
+
+
+@pytest.mark.parametrize("site", ["nginx-phonghop.conf", "nginx-phonghop-cluster.conf"])
+def test_nginx_accepts_the_site(site: str, tmp_path: Path) -> None:
+    nginx = require_tool("nginx")
+    config = nginx_config(site, tmp_path, http_port=free_port(), https_port=free_port())
+    result = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
+
+
+@pytest.fixture
+def two_processes(postgres_settings: Settings, tmp_path: Path) -> Iterator[tuple[list[int], Demo]]:
+    database = Database(postgres_settings.db_url)
+    demo = seed(database, BlobStore(postgres_settings.data_dir / "blobs"),
+                postgres_settings.data_dir / "keys", Passwords(fast=True))
+    database.dispose()
+    processes, ports = [], []
+    try:
+        for n in range(2):
+            ports.append(free_port())
+            processes.append(start_server(postgres_settings, ports[-1], tmp_path / f"s{n}.log"))
+        yield ports, demo
+    finally:
+        for process in processes:
+            stop_server(process)
+
+
+@pytest.mark.server
+async def test_the_cluster_site_serves_tablets_over_tls(two_processes, tmp_path: Path) -> None:
+    nginx = require_tool("nginx")
+    ports, demo = two_processes
+    https_port = free_port()
+    config = nginx_config("nginx-phonghop-cluster.conf", tmp_path, http_port=free_port(),
+                          https_port=https_port, upstreams=ports)
+    proxy = run_nginx(nginx, config)
+    base = f"https://localhost:{https_port}"
+    context = ssl.create_default_context(cafile=str(tmp_path / "fullchain.pem"))
+    try:
+        async with httpx.AsyncClient(base_url=base, verify=context) as sec:
+            for _ in range(100):  # nginx takes a moment to listen
+                try:
+                    await sec.get("/healthz")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+            # plain HTTP is sent to HTTPS
+            async with httpx.AsyncClient() as plain:
+                r = await plain.get(f"http://127.0.0.1:{_http_port(config)}/")
+                assert r.status_code == 301 and r.headers["location"].startswith("https://")
+            tablets = []
+            for username in ("uyvien1", "uyvien2", "uyvien3", "chutich"):
+                login = await sec.post("/api/login",
+                                       json={"username": username, "password": DEMO_PASSWORD})
+                assert login.status_code == 200, (username, login.text)
+                tablet = Tablet(f"wss://localhost:{https_port}/ws",
+                                f"phonghop_session={login.cookies['phonghop_session']}",
+                                demo.meeting_id, ssl=context)
+                await tablet.connect()  # least_conn spreads them over both processes
+                tablets.append(tablet)
+            r = await sec.post("/api/login", json={"username": "thuky",
+                                                   "password": DEMO_PASSWORD})
+            assert r.status_code == 200
+            assert (await sec.post(f"/api/meetings/{demo.meeting_id}/start")).status_code == 200
+            r = await sec.post(f"/api/meetings/{demo.meeting_id}/present", json={"page": 3})
+            assert r.status_code == 200, r.text
+            for tablet in tablets:
+                await tablet.wait_for("presentation", lambda d: d["page"] == 3)
+            # the page change went through one process and reached tablets held by both
+            async with httpx.AsyncClient() as direct:
+                held = [(await direct.get(f"http://127.0.0.1:{port}/healthz")).json()
+                        ["connections"] for port in ports]
+            assert sum(held) == 4 and min(held) >= 1, held
+            for tablet in tablets:
+                await tablet.close()
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+
+
+def run_nginx(nginx: str, config: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([nginx, "-c", str(config), "-p", str(config.parent),
+                             "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+
+
+def _http_port(config: Path) -> int:
+    site = (config.parent / "site.conf").read_text()
+    return int(re.findall(r"listen 127\.0\.0\.1:(\d+);", site)[0])
