@@ -225,11 +225,12 @@ def live_server(settings: Settings, demo: Demo, tmp_path: Path) -> Iterator[Live
     """The real server (`python -m phonghop.cli serve`) on 127.0.0.1, seeded with the demo."""
     port = free_port()
     log = tmp_path / "server.log"
-    process = start_server(settings, port, log)
+    server = LiveServer(f"http://127.0.0.1:{port}", port, settings, demo,
+                        start_server(settings, port, log), log)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", port, settings, demo, process, log)
+        yield server
     finally:
-        stop_server(process)
+        stop_server(server.process)  # a test may have restarted it
 
 
 @pytest.fixture
