@@ -32,7 +32,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = make_url(url).database
@@ -61,16 +61,19 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # A bounded pool: in a reconnect storm, readers queue for a connection rather than open
+    # hundreds and hit PostgreSQL's max_connections (measured: bench/fanout.py --cluster).
+    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_timeout=60,
+                         pool_pre_ping=True)
 
 
 class Database:
     """Sessions for reading and writing. Domain services receive a Session; this class
     decides how it is opened and committed."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, pool_size)
         self.is_sqlite = self.url.startswith("sqlite")
         self._write_lock = threading.Lock()
 

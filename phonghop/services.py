@@ -82,7 +82,7 @@ class Services:
         blobs = BlobStore(data / "blobs")
         return cls(
             settings=settings,
-            db=Database(settings.db_url),
+            db=Database(settings.db_url, settings.db_pool_size),
             blobs=blobs,
             keys=KeyStore(data / "keys"),
             passwords=Passwords(fast=settings.fast_passwords),

@@ -36,6 +36,9 @@ class Settings:
     redis_prefix: str = "phonghop"
     history_size: int = 1000
     history_seconds: int = 3600
+    # PostgreSQL connections per process (plus 5 in bursts): processes x (this + 5) must stay
+    # under the server's max_connections (100 by default).
+    db_pool_size: int = 10
 
     @property
     def db_url(self) -> str:

@@ -191,7 +191,9 @@ class Connection(asyncio.Protocol):
                 self.transport.close()
 
     def write_text(self, data: bytes) -> None:
-        if self.phase is not Phase.OPEN or self.transport is None:
+        # The peer may have begun closing while a command was being answered: drop the frame.
+        if (self.phase is not Phase.OPEN or self.transport is None
+                or self.ws.state is not WsState.OPEN):
             return
         self.ws.send_text(data)
         self._flush()
