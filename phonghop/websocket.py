@@ -242,6 +242,8 @@ class Conversation:
                 recovered.extend(result)
                 positions[channel] = Position(result[-1].offset if result else since.offset,
                                               since.epoch)
+        if self.client.closed:
+            return  # closed meanwhile (resync, slow consumer): the tablet will come back
         self.meeting_id = meeting_id
         self.client.info.update(meeting_id=meeting_id, role=role)
         self.client.go_live()

@@ -82,8 +82,10 @@ class RedisBroker:
         history_size: int = 1000,
         history_seconds: int = 3600,
         channel_ttl_seconds: int = 86400,
+        max_connections: int = 50,
     ) -> None:
         self.url = url
+        self.max_connections = max_connections
         self.prefix = prefix
         self.history_size = history_size
         self.history_seconds = history_seconds
@@ -112,7 +114,11 @@ class RedisBroker:
         return self._redis
 
     async def start(self) -> None:
-        self._redis = aioredis.Redis.from_url(self.url, decode_responses=True)
+        # A reconnect storm asks for history on hundreds of tablets at once: they queue for
+        # one of a bounded set of connections instead of failing at redis-py's limit.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, max_connections=self.max_connections, timeout=30, decode_responses=True)
+        self._redis = aioredis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
         for name, source in (("publish", PUBLISH), ("position", POSITION), ("history", HISTORY)):
             self._scripts[name] = self._redis.register_script(source)
         self._listener = asyncio.create_task(self._listen())
