@@ -155,3 +155,50 @@ def test_turn_open_when_the_meeting_ends_counts_to_the_end(login) -> None:
     time.sleep(1.1)
     times = speakers(sec)["times"]
     assert len(times) == 1 and 1 <= times[0]["seconds"] < 2  # stops at the meeting's end
+
+
+def test_minutes_report_speaking_time_and_written_opinions(login, tmp_path, artifacts) -> None:
+    import subprocess
+
+    import pymupdf
+
+    from tests.conftest import require_tool
+    from tests.test_opinions import draft, send
+
+    sec = login("thuky")
+    # a written opinion closed before the meeting: its minutes report it
+    opinion_id = draft(sec)
+    send(sec, opinion_id)
+    for username in ("chutich", "phochutich1", "phochutich2", "uyvien1", "uyvien2", "uyvien3"):
+        login(username).post(f"/api/opinions/{opinion_id}/answers", json={"choice": "yes"})
+    assert sec.post(f"/api/opinions/{opinion_id}/close").status_code == 200
+    start(sec, 1)
+    for username in ("uyvien1", "phochutich1", "uyvien1"):
+        rid = ask(login(username))
+        sec.post(f"/api/speakers/{rid}/floor")
+        time.sleep(1.1)
+        sec.post(f"/api/speakers/{rid}/end")
+    assert sec.post("/api/meetings/1/end").status_code == 200
+    r = sec.get("/api/meetings/1/minutes/preview.pdf")
+    assert r.status_code == 200
+    with pymupdf.open(stream=r.content, filetype="pdf") as doc:
+        pages = [" ".join(page.get_text().split()) for page in doc]
+    text = " ".join(pages)
+    # the heading stays on the page of its first entry
+    page_no = next(i for i, p in enumerate(pages, start=1) if "THỜI GIAN PHÁT BIỂU" in p)
+    assert "Hoàng Minh Tuấn: 2 lượt" in pages[page_no - 1]
+    assert "KẾT QUẢ LẤY Ý KIẾN BẰNG VĂN BẢN" in text
+    assert "Thông qua phương án sửa chữa trường mầm non Tường Tiến?" in text
+    assert "6/6 thành viên trả lời: tán thành 6" in text and "được thông qua" in text
+    assert "THỜI GIAN PHÁT BIỂU" in text
+    assert "Hoàng Minh Tuấn: 2 lượt" in text and "Lê Thị Hồng Nhung: 1 lượt" in text
+    # a page renders (poppler) and is not blank
+    pdftoppm = require_tool("/usr/bin/pdftoppm")
+    pdf = tmp_path / "minutes.pdf"
+    pdf.write_bytes(r.content)
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", str(page_no), "-l", str(page_no), str(pdf),
+                    str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    assert png.stat().st_size > 5000
+    if artifacts is not None:
+        (artifacts / "minutes-speakers.pdf").write_bytes(r.content)
