@@ -395,4 +395,27 @@ export const STRINGS = {
   'archive.digest': { vi: 'Mã băm SHA-256', en: 'SHA-256' },
   'archive.no_conclusion': { vi: '(không có kết luận)', en: '(no conclusion)' },
   'archive.held': { vi: 'Họp lúc {when} · {place}', en: 'Held {when} · {place}' },
+
+  // --- speakers' list and written opinions (issue 5, part B)
+  'speakers.title': { vi: 'Đăng ký phát biểu', en: 'Speakers' },
+  'speakers.now': { vi: 'Đang phát biểu', en: 'Speaking now' },
+  'speakers.nobody': { vi: 'Chưa có ai phát biểu.', en: 'Nobody has the floor.' },
+  'speakers.queue_empty': { vi: 'Chưa có ai đăng ký.', en: 'Nobody is waiting.' },
+  'speakers.request': { vi: 'Đăng ký phát biểu', en: 'Ask to speak' },
+  'speakers.request_order': { vi: 'Kiến nghị về thủ tục', en: 'Point of order' },
+  'speakers.point_of_order': { vi: 'Thủ tục', en: 'Point of order' },
+  'speakers.speech': { vi: 'Phát biểu', en: 'Speech' },
+  'speakers.waiting': { vi: 'Đã đăng ký · thứ {n}', en: 'Waiting · number {n}' },
+  'speakers.withdraw': { vi: 'Rút đăng ký', en: 'Withdraw' },
+  'speakers.give_floor': { vi: 'Mời phát biểu', en: 'Give the floor' },
+  'speakers.end': { vi: 'Kết thúc lượt', en: 'End the turn' },
+  'speakers.end_mine': { vi: 'Tôi đã phát biểu xong', en: 'I have finished' },
+  'speakers.up': { vi: 'Lên trước', en: 'Move up' },
+  'speakers.time_left': { vi: 'Thời gian còn lại', en: 'Time left' },
+  'speakers.over_time': { vi: 'Quá thời gian', en: 'Over time' },
+  'speakers.default': { vi: 'Thời gian mặc định mỗi lượt: {s}', en: 'Default time per turn: {s}' },
+  'speakers.guest': {
+    vi: 'Khách mời phát biểu khi được chủ tọa mời.',
+    en: 'Guests speak when the chair invites them.',
+  },
 };
