@@ -88,3 +88,55 @@ def test_speaker_turn_on_tablets_and_room_screen(
         times = http.get(f"/api/meetings/{meeting_id}/speakers").json()["times"]
     assert [(t["full_name"], t["turns"]) for t in times] == [("Hoàng Minh Tuấn", 1)]
     assert times[0]["seconds"] >= 2
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_written_opinion_sent_and_answered_in_the_browser(
+    live_server: LiveServer, artifacts: Path | None, tmp_path: Path
+) -> None:
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    from meetings import demo_documents
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    pdf = tmp_path / "phuong-an.pdf"
+    pdf.write_bytes(demo_documents.report_pdf())
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        secretary = walk.log_in("thuky", "/meetings")
+        secretary.get_by_test_id("opinions-link").click()
+        secretary.get_by_test_id("opinion-question").fill("Thông qua phương án sửa chữa trường?")
+        secretary.get_by_test_id("opinion-details").fill("Kinh phí 850 triệu đồng.")
+        secretary.get_by_test_id("opinion-deadline").fill("2099-12-31T17:00")
+        secretary.get_by_test_id("opinion-submit").click()
+        expect(secretary.get_by_test_id("opinion-status")).to_have_attribute("data-status", "draft")
+        secretary.get_by_test_id("opinion-file").set_input_files(str(pdf))
+        secretary.get_by_test_id("opinion-attach").click()
+        expect(secretary.locator("[data-testid^=opinion-doc-]")).to_have_count(1)
+        secretary.get_by_test_id("opinion-send").click()
+        expect(secretary.get_by_test_id("opinion-status")).to_have_attribute("data-status", "open")
+        expect(secretary.get_by_test_id("opinion-voters")).to_contain_text("Hoàng Minh Tuấn")
+        address = secretary.url
+
+        member = walk.log_in("uyvien1", "/opinions", width=800, height=1280)
+        member.get_by_text("Thông qua phương án sửa chữa trường?").click()
+        expect(member.get_by_test_id("opinion-detail")).to_contain_text("Kinh phí 850 triệu đồng.")
+        member.get_by_test_id("opinion-comment").fill("Đề nghị ưu tiên phòng học.")
+        member.get_by_test_id("opinion-yes").click()
+        expect(member.get_by_test_id("opinion-mine")).to_have_attribute("data-choice", "yes")
+        expect(member.get_by_test_id("opinion-answer")).to_have_count(0)
+        walk.shot(member, "opinion-member")
+
+        secretary.goto(address)
+        expect(secretary.get_by_test_id("opinion-voters")).to_contain_text(
+            "Đề nghị ưu tiên phòng học.")
+        # one of six answered and the deadline is far: closing is refused, with the reason
+        secretary.get_by_test_id("opinion-close").click()
+        expect(secretary.get_by_test_id("opinion-manage-error")).to_have_attribute(
+            "data-error", "opinion_not_due")
+        walk.shot(secretary, "opinion-secretary")
+        # the browser logs the refused request it was meant to make; nothing else
+        unexpected = [e for e in walk.errors if not ("409" in e and "/close" in e)]
+        assert unexpected == [] and len(walk.errors) == 1, walk.errors

@@ -5,7 +5,7 @@
 // server's clock), so the room gets no message per second.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { api, post, put } from '../api.js';
+import { del, post, put } from '../api.js';
 import { t } from '../i18n.js';
 import { STAFF_ROLES, VOTER_ROLES } from '../meeting-state.js';
 import { ErrorBox } from '../ui/feedback.js';
@@ -66,7 +66,7 @@ export function SpeakersPanel({ state }) {
     }
   };
   const ask = (kind) => run(`ask-${kind}`, () => post(`/api/meetings/${meeting.id}/speakers`, { kind }));
-  const withdraw = (id) => run(`withdraw-${id}`, () => api('DELETE', `/api/speakers/${id}`));
+  const withdraw = (id) => run(`withdraw-${id}`, () => del(`/api/speakers/${id}`));
   const floor = (id) => run(`floor-${id}`, () => post(`/api/speakers/${id}/floor`));
   const end = (id) => run(`end-${id}`, () => post(`/api/speakers/${id}/end`));
   const move = (index, by) => {
