@@ -43,4 +43,5 @@ EVENT_TYPES = (
     "speakers.changed",
     "speaker.started",
     "speaker.ended",
+    "speakers.mine",
 )

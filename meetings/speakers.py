@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
 
 from meetings import record
 from meetings.access import Action, authorize
@@ -44,6 +45,8 @@ MAX_SECONDS = 3 * 3600
 # Who may ask for the floor themself. Guests are invited by the staff instead.
 REQUESTER_ROLES = (Role.CHAIR.value, Role.MEMBER.value)
 STAFF_ROLES = (Role.SECRETARY.value, Role.CHAIR.value)
+# How much of the queue each change carries to every tablet; GET .../speakers has it all.
+QUEUE_SHOWN = 20
 _KIND_RANK = {SpeakerKind.POINT_OF_ORDER.value: 0, SpeakerKind.SPEECH.value: 1}
 
 
@@ -87,14 +90,31 @@ def _get_request(session: Session, request_id: int) -> SpeakerRequest:
     return row
 
 
-def _waiting(session: Session, meeting_id: int) -> list[SpeakerRequest]:
-    rows = session.exec(
-        select(SpeakerRequest).where(
+def _waiting_query(meeting_id: int) -> Any:
+    rank = case((col(SpeakerRequest.kind) == SpeakerKind.POINT_OF_ORDER.value, 0), else_=1)
+    return (
+        select(SpeakerRequest)
+        .where(SpeakerRequest.meeting_id == meeting_id,
+               SpeakerRequest.status == SpeakerStatus.WAITING.value)
+        .order_by(rank, col(SpeakerRequest.position), col(SpeakerRequest.id))
+    )
+
+
+def _waiting(session: Session, meeting_id: int, limit: int | None = None) -> list[SpeakerRequest]:
+    """The queue in order: points of order first, then the staff's order."""
+    query = _waiting_query(meeting_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query).all())
+
+
+def _waiting_count(session: Session, meeting_id: int) -> int:
+    return int(session.exec(
+        select(func.count()).where(
             SpeakerRequest.meeting_id == meeting_id,
             SpeakerRequest.status == SpeakerStatus.WAITING.value,
         )
-    ).all()
-    return sorted(rows, key=lambda r: (_KIND_RANK.get(r.kind, 1), r.position, r.id or 0))
+    ).one())
 
 
 def _speaking(session: Session, meeting_id: int) -> SpeakerRequest | None:
@@ -129,21 +149,47 @@ def _request_view(row: SpeakerRequest, name: str, default: int) -> dict[str, Any
     }
 
 
-def speakers_view(session: Session, meeting_id: int) -> dict[str, Any]:
-    """The queue in order, who has the floor (with the timer's start and limit), and the
-    meeting's default speaking time. The same for everyone in the meeting."""
-    waiting = _waiting(session, meeting_id)
+def speakers_view(session: Session, meeting_id: int, *, whole: bool = False) -> dict[str, Any]:
+    """The head of the queue in order (`waiting` says how many wait in all), who has the
+    floor (with the timer's start and limit), and the meeting's default speaking time. The
+    same for everyone in the meeting. Only the head travels with each change: a congress's
+    queue of hundreds, sent whole to every tablet on every request, would grow as N²."""
+    limit = None if whole else QUEUE_SHOWN
+    waiting = _waiting(session, meeting_id, limit)
     current = _speaking(session, meeting_id)
     rows = waiting + ([current] if current else [])
     names = _names(session, {r.user_id for r in rows})
     default = default_seconds(session, meeting_id)
     return {
         "default_seconds": default,
+        "waiting": len(waiting) if limit is None else _waiting_count(session, meeting_id),
         "queue": [_request_view(r, names.get(r.user_id, ""), default) for r in waiting],
         "current": _request_view(current, names.get(current.user_id, ""), default)
         if current else None,
         "server_time": iso(utcnow()),
     }
+
+
+def my_waiting(session: Session, meeting_id: int, user_id: int) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(SpeakerRequest).where(
+            SpeakerRequest.meeting_id == meeting_id,
+            SpeakerRequest.user_id == user_id,
+            SpeakerRequest.status == SpeakerStatus.WAITING.value,
+        ).order_by(col(SpeakerRequest.id))
+    ).all()
+    return [{"id": r.id, "kind": r.kind} for r in rows]
+
+
+def speakers_for(session: Session, meeting_id: int, user_id: int) -> dict[str, Any]:
+    """The list as one person's tablet loads it: the shared view and their own requests."""
+    return speakers_view(session, meeting_id) | {"mine": my_waiting(session, meeting_id, user_id)}
+
+
+def _mine(session: Session, meeting_id: int, user_id: int) -> Event:
+    # Only the head of the queue travels to everyone; each person hears of their own requests.
+    return Event.for_user(meeting_id, user_id, "speakers.mine",
+                          {"mine": my_waiting(session, meeting_id, user_id)})
 
 
 def _changed(session: Session, meeting_id: int) -> Event:
@@ -209,7 +255,12 @@ def request_to_speak(
             "Đã có tên trong danh sách chờ phát biểu. Hãy chờ đến lượt hoặc rút đăng ký.",
             "Already waiting on the speakers' list. Wait for the turn or withdraw.",
         )
-    last = max((r.position for r in _waiting(session, meeting_id)), default=0)
+    last = session.exec(
+        select(func.max(SpeakerRequest.position)).where(
+            SpeakerRequest.meeting_id == meeting_id,
+            SpeakerRequest.status == SpeakerStatus.WAITING.value,
+        )
+    ).one() or 0
     row = SpeakerRequest(
         meeting_id=meeting_id,
         user_id=target,
@@ -223,7 +274,7 @@ def request_to_speak(
     session.flush()
     record.append(session, meeting_id, "speaker.requested",
                   {"request_id": row.id, "user_id": target, "kind": kind}, actor.user_id)
-    return row, [_changed(session, meeting_id)]
+    return row, [_changed(session, meeting_id), _mine(session, meeting_id, target)]
 
 
 def withdraw(session: Session, actor: Actor, request_id: int) -> list[Event]:
@@ -250,7 +301,7 @@ def withdraw(session: Session, actor: Actor, request_id: int) -> list[Event]:
     session.add(row)
     record.append(session, row.meeting_id, "speaker.withdrawn",
                   {"request_id": row.id, "user_id": row.user_id}, actor.user_id)
-    return [_changed(session, row.meeting_id)]
+    return [_changed(session, row.meeting_id), _mine(session, row.meeting_id, row.user_id)]
 
 
 def _run(session: Session, actor: Actor, meeting_id: int) -> Meeting:
@@ -328,6 +379,7 @@ def give_floor(
     events.append(Event(row.meeting_id, "speaker.started",
                         _request_view(row, name, limit) | {"server_time": iso(utcnow())}))
     events.append(_changed(session, row.meeting_id))
+    events.append(_mine(session, row.meeting_id, row.user_id))
     return row, events
 
 
@@ -413,7 +465,9 @@ def set_default_seconds(
 
 def list_for(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
     authorize(session, actor, meeting_id, Action.VIEW)
-    return speakers_view(session, meeting_id) | {"times": speaking_times(session, meeting_id)}
+    return speakers_view(session, meeting_id, whole=True) | {
+        "mine": my_waiting(session, meeting_id, actor.user_id),
+        "times": speaking_times(session, meeting_id)}
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,22 @@ def test_minutes_report_speaking_time_and_written_opinions(login, tmp_path, arti
     assert png.stat().st_size > 5000
     if artifacts is not None:
         (artifacts / "minutes-speakers.pdf").write_bytes(r.content)
+
+
+def test_changes_carry_the_head_of_a_long_queue_and_each_hears_of_their_own(
+    login, monkeypatch
+) -> None:
+    from meetings import speakers as speakers_module
+
+    monkeypatch.setattr(speakers_module, "QUEUE_SHOWN", 2)
+    sec = login("thuky")
+    start(sec, 1)
+    members = ["phochutich1", "phochutich2", "uyvien1", "uyvien2"]
+    ids = [ask(login(u)) for u in members]
+    last = login("uyvien2")
+    snap = snapshot(last, 1)["speakers"]
+    assert [q["id"] for q in snap["queue"]] == ids[:2] and snap["waiting"] == 4
+    assert snap["mine"] == [{"id": ids[3], "kind": "speech"}]
+    whole = speakers(sec)
+    assert [q["id"] for q in whole["queue"]] == ids and whole["waiting"] == 4
+    assert whole["mine"] == []

@@ -49,8 +49,13 @@ async def test_tablets_see_the_queue_and_the_timer(live_server: LiveServer) -> N
         event = await t.wait_for("speakers.changed", lambda d: len(d["queue"]) == 2)
         # the point of order heads the queue on every tablet
         assert [q["id"] for q in event["data"]["queue"]] == [order, first]
+    # each requester's own tablet hears of their own request (the others do not)
+    mine = await tablets[PEOPLE.index("uyvien1")].wait_for("speakers.mine")
+    assert mine["data"]["mine"] == [{"id": first, "kind": "speech"}]
+    assert not any(e["type"] == "speakers.mine" for e in tablets[0].events)
     r = await sec.post(f"/api/speakers/{order}/floor")
     assert r.status_code == 200
+    await tablets[PEOPLE.index("uyvien2")].wait_for("speakers.mine", lambda d: d["mine"] == [])
     for t in tablets:
         started = await t.wait_for("speaker.started", lambda d: d["id"] == order)
         assert started["data"]["full_name"] == "Vũ Thị Lan"

@@ -406,6 +406,8 @@ export const STRINGS = {
   'speakers.point_of_order': { vi: 'Thủ tục', en: 'Point of order' },
   'speakers.speech': { vi: 'Phát biểu', en: 'Speech' },
   'speakers.waiting': { vi: 'Đã đăng ký · thứ {n}', en: 'Waiting · number {n}' },
+  'speakers.waiting_far': { vi: 'Đã đăng ký · {n} người đang chờ', en: 'Waiting · {n} in the queue' },
+  'speakers.more': { vi: 'và {n} người nữa đang chờ', en: 'and {n} more waiting' },
   'speakers.withdraw': { vi: 'Rút đăng ký', en: 'Withdraw' },
   'speakers.give_floor': { vi: 'Mời phát biểu', en: 'Give the floor' },
   'speakers.end': { vi: 'Kết thúc lượt', en: 'End the turn' },

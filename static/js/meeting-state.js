@@ -58,7 +58,8 @@ const handlers = {
     } : s),
   'minutes.sealed': (s, d) => ({ ...s, meeting: { ...s.meeting, status: 'sealed' }, minutes: d }),
   // The speakers' list; `offset` is the server's clock minus ours, for the countdown.
-  'speakers.changed': (s, d) => ({ ...s, speakers: withOffset(d) }),
+  'speakers.changed': (s, d) => ({ ...s, speakers: { ...withOffset(d), mine: s.speakers?.mine || [] } }),
+  'speakers.mine': (s, d) => ({ ...s, speakers: { ...(s.speakers || { queue: [] }), mine: d.mine } }),
   'speaker.started': (s, d) => ({
     ...s,
     speakers: { ...(s.speakers || { queue: [] }), current: d, offset: withOffset(d).offset },

@@ -5,7 +5,7 @@
 // server's clock), so the room gets no message per second.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { del, post, put } from '../api.js';
+import { del, get, post, put } from '../api.js';
 import { t } from '../i18n.js';
 import { STAFF_ROLES, VOTER_ROLES } from '../meeting-state.js';
 import { ErrorBox } from '../ui/feedback.js';
@@ -43,15 +43,37 @@ function kindLabel(kind) {
   return kind === 'point_of_order' ? t('speakers.point_of_order') : t('speakers.speech');
 }
 
+// The staff order the whole queue; changes carry only its head, so past the head the
+// console loads the rest over HTTP (folding a burst of changes into one load).
+function useWholeQueue(staff, sp, meetingId) {
+  const [whole, setWhole] = useState(null);
+  const needed = staff && (sp.waiting || 0) > sp.queue.length;
+  useEffect(() => {
+    if (!needed) {
+      setWhole(null);
+      return undefined;
+    }
+    const timer = setTimeout(() => get(`/api/meetings/${meetingId}/speakers`)
+      .then((r) => setWhole(r.queue), () => {}), 300);
+    return () => clearTimeout(timer);
+  }, [needed, sp]);
+  return needed && whole ? whole : sp.queue;
+}
+
 export function SpeakersPanel({ state }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
-  const sp = state.speakers || { queue: [], current: null, default_seconds: 180 };
+  const sp = state.speakers || { queue: [], current: null, default_seconds: 180, waiting: 0 };
   const { me, meeting } = state;
   const staff = STAFF_ROLES.includes(me.role);
   const running = meeting.status === 'running';
-  if (!running && !sp.current && sp.queue.length === 0) return null;
-  const mine = sp.queue.filter((q) => q.user_id === me.user_id);
+  const queue = useWholeQueue(staff, sp, meeting.id);
+  if (!running && !sp.current && queue.length === 0) return null;
+  const mine = sp.mine || [];
+  const place = (q) => {
+    const at = queue.findIndex((x) => x.id === q.id);
+    return at >= 0 ? t('speakers.waiting', { n: at + 1 }) : t('speakers.waiting_far', { n: sp.waiting });
+  };
   const speakingNow = sp.current && sp.current.user_id === me.user_id;
 
   const run = async (name, fn) => {
@@ -70,7 +92,7 @@ export function SpeakersPanel({ state }) {
   const floor = (id) => run(`floor-${id}`, () => post(`/api/speakers/${id}/floor`));
   const end = (id) => run(`end-${id}`, () => post(`/api/speakers/${id}/end`));
   const move = (index, by) => {
-    const ids = sp.queue.map((q) => q.id);
+    const ids = queue.map((q) => q.id);
     const [id] = ids.splice(index, 1);
     ids.splice(index + by, 0, id);
     return run(`move-${id}`, () => put(`/api/meetings/${meeting.id}/speakers/order`, { order: ids }));
@@ -89,9 +111,9 @@ export function SpeakersPanel({ state }) {
               disabled=${busy !== null} onClick=${() => end(sp.current.id)}>
               ${speakingNow && !staff ? t('speakers.end_mine') : t('speakers.end')}</button>`}
         </div>` : html`<p class="muted small" data-testid="speaker-none">${t('speakers.nobody')}</p>`}
-      ${sp.queue.length > 0 ? html`
+      ${queue.length > 0 ? html`
         <ol class="speaker-queue" data-testid="speaker-queue">
-          ${sp.queue.map((q, i) => html`
+          ${queue.map((q, i) => html`
             <li key=${q.id} class=${`speaker-row${q.kind === 'point_of_order' ? ' order' : ''}`}
               data-testid=${`speaker-row-${q.id}`} data-user=${q.user_id}>
               <span class="grow">${q.full_name}${q.kind === 'point_of_order'
@@ -107,7 +129,9 @@ export function SpeakersPanel({ state }) {
                   title=${t('speakers.withdraw')} aria-label=${t('speakers.withdraw')}
                   disabled=${busy !== null} onClick=${() => withdraw(q.id)}>✕</button>`}
             </li>`)}
-        </ol>` : html`<p class="muted small">${t('speakers.queue_empty')}</p>`}
+        </ol>
+        ${(sp.waiting || 0) > queue.length && html`<p class="muted small" data-testid="speaker-more">
+          ${t('speakers.more', { n: sp.waiting - queue.length })}</p>`}` : html`<p class="muted small">${t('speakers.queue_empty')}</p>`}
       ${running && VOTER_ROLES.includes(me.role) && html`
         <div class="row wrap">
           ${!mine.some((q) => q.kind === 'speech') && !speakingNow && html`
@@ -117,7 +141,7 @@ export function SpeakersPanel({ state }) {
             <button type="button" class="btn" data-testid="speak-order"
               disabled=${busy !== null} onClick=${() => ask('point_of_order')}>${t('speakers.request_order')}</button>`}
           ${mine.map((q) => html`<span key=${q.id} class="badge badge-ok" data-testid="speak-waiting">
-            ${t('speakers.waiting', { n: sp.queue.indexOf(q) + 1 })}</span>`)}
+            ${place(q)}</span>`)}
         </div>`}
       ${running && me.role === 'guest' && html`<p class="muted small" data-testid="speak-guest">${t('speakers.guest')}</p>`}
       ${staff && html`<p class="muted small">${t('speakers.default', { s: clock(sp.default_seconds) })}</p>`}
