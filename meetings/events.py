@@ -40,4 +40,8 @@ EVENT_TYPES = (
     "note.saved",
     "note.deleted",
     "minutes.sealed",
+    "speakers.changed",
+    "speaker.started",
+    "speaker.ended",
+    "speakers.mine",
 )

@@ -21,7 +21,9 @@ from meetings.minutes_pdf import (
     MinutesAttendee,
     MinutesData,
     MinutesItem,
+    MinutesOpinion,
     MinutesPerson,
+    MinutesSpeakingTime,
     MinutesVote,
     compose_minutes,
 )
@@ -39,8 +41,10 @@ from meetings.models import (
     VoteStatus,
     utcnow,
 )
+from meetings.opinions import closed_since_previous_meeting
 from meetings.preparation import items_with_documents
 from meetings.signing import SignatureAppearance, sign_pdf
+from meetings.speakers import speaking_time_totals
 from meetings.stamps import seal_png, signature_png
 
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
@@ -254,7 +258,26 @@ def gather(session: Session, meeting: Meeting, *, number: int | None, draft: boo
         recipients=tuple(r for r in row.recipients.split("\n") if r.strip()),
         record_digest=digest,
         draft=draft,
+        **speaking_and_opinions(session, meeting),
     )
+
+
+def speaking_and_opinions(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """The minutes' speaking times and the written opinions closed since the previous
+    meeting (meetings.speakers, meetings.opinions), as MinutesData fields."""
+    assert meeting.id is not None
+    return {
+        "speaking_times": tuple(
+            MinutesSpeakingTime(name=t.full_name, turns=t.turns, seconds=t.seconds)
+            for t in speaking_time_totals(session, meeting.id)
+        ),
+        "written_opinions": tuple(
+            MinutesOpinion(question=o.question, closed_at=o.closed_at, eligible=o.eligible,
+                           yes=o.yes, no=o.no, abstain=o.abstain, passed=o.passed,
+                           rule_text=o.rule_text)
+            for o in closed_since_previous_meeting(session, meeting)
+        ),
+    }
 
 
 def preview(session: Session, actor: Actor, meeting_id: int) -> bytes:

@@ -114,6 +114,27 @@ class MinutesItem:
 
 
 @dataclass(frozen=True)
+class MinutesSpeakingTime:
+    name: str
+    turns: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class MinutesOpinion:
+    """A written opinion form closed since the body's previous meeting."""
+
+    question: str
+    closed_at: datetime  # timezone-aware
+    eligible: int
+    yes: int
+    no: int
+    abstain: int
+    passed: bool
+    rule_text: str
+
+
+@dataclass(frozen=True)
 class MinutesData:
     parent_body: str  # "" -> only the body line
     body: str
@@ -133,6 +154,8 @@ class MinutesData:
     recipients: tuple[str, ...]  # "- Lưu: VT, Hồ sơ." is appended
     record_digest: str  # hex SHA-256 of the meeting record
     draft: bool  # True -> a "DỰ THẢO" watermark on every page
+    speaking_times: tuple[MinutesSpeakingTime, ...] = ()
+    written_opinions: tuple[MinutesOpinion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,7 @@ def compose_minutes(data: MinutesData) -> ComposedMinutes:
     _header(layout, data)
     _title(layout, data)
     layout.flow(_body_html(data))
+    _flow_speakers_and_opinions(layout, data)
     secretary_box, chair_box = _closing(layout, data)
     layout.flow(_recipients_html(data), gap=_RECIPIENTS_GAP)
     layout.fixed(
@@ -397,6 +421,49 @@ def _vote_html(vote: MinutesVote) -> str:
         f"<p><i>Biểu quyết:</i> {_text(_clean(vote.question))}. "
         f"Kết quả: {_text(counts)}; {result}.</p>"
     )
+
+
+def _flow_speakers_and_opinions(layout: _Layout, data: MinutesData) -> None:
+    """Written opinions closed since the previous meeting, then the time each person spoke.
+    A heading never ends a page: it moves on with its first entry."""
+    for heading, entries in _speakers_and_opinions(data):
+        first = layout.measure(heading + entries[0], _CONTENT_WIDTH)
+        if layout.y + first > _BOTTOM:
+            layout.new_page()
+        layout.flow(heading + "".join(entries))
+
+
+def _speakers_and_opinions(data: MinutesData) -> list[tuple[str, list[str]]]:
+    sections: list[tuple[str, list[str]]] = []
+    if data.written_opinions:
+        entries = []
+        for n, o in enumerate(data.written_opinions, start=1):
+            closed = o.closed_at.astimezone(VIETNAM_TZ)
+            answered = o.yes + o.no + o.abstain
+            result = "<b>được thông qua</b>" if o.passed else "<b>không được thông qua</b>"
+            entries.append(
+                f"<p>{n}. {_text(_clean(o.question))} Phiếu kết thúc lúc "
+                f"{closed:%H} giờ {closed:%M} phút, ngày {closed:%d/%m/%Y}; "
+                f"{answered}/{o.eligible} thành viên trả lời: tán thành {o.yes}, "
+                f"không tán thành {o.no}, không ý kiến {o.abstain}, "
+                f"không trả lời {o.eligible - answered}. Kết quả: {result} "
+                f"(yêu cầu: {_text(_clean(o.rule_text))}).</p>"
+            )
+        sections.append(('<p class="heading">KẾT QUẢ LẤY Ý KIẾN BẰNG VĂN BẢN</p>', entries))
+    if data.speaking_times:
+        entries = _people_lines(
+            f"{_clean(s.name) or _BLANK}: {s.turns} lượt, {_duration(s.seconds)}"
+            for s in data.speaking_times
+        )
+        total = sum(s.seconds for s in data.speaking_times)
+        entries.append(f'<p class="line">Tổng thời gian phát biểu: {_duration(total)}.</p>')
+        sections.append(('<p class="heading">THỜI GIAN PHÁT BIỂU</p>', entries))
+    return sections
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} phút {rest:02d} giây" if minutes else f"{rest} giây"
 
 
 def _closing(layout: _Layout, data: MinutesData) -> tuple[SignatureBox, SignatureBox]:

@@ -240,3 +240,117 @@ class Minutes(SQLModel, table=True):
     signed_sha256: str | None = Field(default=None, max_length=64)
     signer_name: str | None = Field(default=None, max_length=300)
     record_digest: str | None = Field(default=None, max_length=64)
+
+
+# --- Speakers' list and written opinions (issue 5, part B) -----------------------------------
+
+
+class SpeakerKind(StrEnum):
+    SPEECH = "speech"
+    POINT_OF_ORDER = "point_of_order"  # jumps the queue
+
+
+class SpeakerStatus(StrEnum):
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+
+class SpeakerSettings(SQLModel, table=True):
+    """A meeting's default speaking time. No row: the built-in default."""
+
+    __tablename__ = "speaker_settings"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    default_seconds: int = 180
+
+
+class SpeakerRequest(SQLModel, table=True):
+    """One request to speak: waiting in the queue, then speaking, then done (or withdrawn).
+    The time spoken is stored when the turn ends."""
+
+    __tablename__ = "speaker_requests"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="agenda_items.id")
+    kind: str = Field(default=SpeakerKind.SPEECH.value, max_length=16)
+    status: str = Field(default=SpeakerStatus.WAITING.value, max_length=16)
+    position: int = 0
+    limit_seconds: int | None = None  # None: the meeting's default
+    requested_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    spoken_seconds: int | None = None
+    added_by: int | None = None
+
+
+class OpinionStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Opinion(SQLModel, table=True):
+    """A written opinion form (phiếu lấy ý kiến): a question put to a body's voting members
+    between meetings. The rule and the voters are fixed when it is sent; the result is stored
+    with the counts it came from."""
+
+    __tablename__ = "opinions"
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    question: str = Field(max_length=500)
+    details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    deadline: datetime
+    status: str = Field(default=OpinionStatus.DRAFT.value, max_length=16, index=True)
+    created_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, index=True)
+    closed_by: int | None = None
+    rule_basis: str = Field(default="all_members", max_length=32)
+    rule_numerator: int = 1
+    rule_denominator: int = 2
+    rule_strict: bool = True
+    eligible: int = 0
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    passed: bool | None = None
+
+
+class OpinionDocument(SQLModel, table=True):
+    """A PDF sent with an opinion form; the file lives in the blob store under its SHA-256."""
+
+    __tablename__ = "opinion_documents"
+    id: int | None = Field(default=None, primary_key=True)
+    opinion_id: int = Field(foreign_key="opinions.id", index=True)
+    title: str = Field(max_length=300)
+    filename: str = Field(max_length=300)
+    sha256: str = Field(max_length=64)
+    size: int
+    page_count: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OpinionVoter(SQLModel, table=True):
+    """Who was asked, fixed when the form is sent."""
+
+    __tablename__ = "opinion_voters"
+    __table_args__ = (UniqueConstraint("opinion_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    opinion_id: int = Field(foreign_key="opinions.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+
+
+class OpinionAnswer(SQLModel, table=True):
+    """One member's answer. The unique constraint is what makes 'one answer each' true."""
+
+    __tablename__ = "opinion_answers"
+    __table_args__ = (UniqueConstraint("opinion_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    opinion_id: int = Field(foreign_key="opinions.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    choice: str = Field(max_length=16)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,7 @@ from meetings.accounts import Actor
 from meetings.models import Ballot, Body, Participant, Role, Vote, VoteStatus
 from meetings.preparation import items_with_documents
 from meetings.running import participants
+from meetings.speakers import speakers_for
 from meetings.views import item_view, meeting_view, presentation_view, vote_view
 from meetings.voting import ballot_counts
 
@@ -48,4 +49,5 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
         "attendance": {"present": present, "total": total},
         "open_vote": open_view,
         "votes": [vote_view(v) for v in votes if v.status != VoteStatus.OPEN.value],
+        "speakers": speakers_for(session, meeting_id, actor.user_id),
     }

@@ -17,7 +17,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meetings.errors import DomainError
-from phonghop import routes_auth, routes_documents, routes_meetings, routes_minutes
+from phonghop import (
+    routes_auth,
+    routes_documents,
+    routes_meetings,
+    routes_minutes,
+    routes_opinions,
+    routes_speakers,
+)
 from phonghop.auth import Sessions
 from phonghop.responses import domain_error_handler, http_error_handler
 from phonghop.services import Services
@@ -38,6 +45,8 @@ APP_PAGES = [
     "/m/{meeting_id:int}/minutes",
     "/archive",
     "/archive/{meeting_id:int}",
+    "/opinions",
+    "/opinions/{opinion_id:int}",
 ]
 
 SECURITY_HEADERS = [
@@ -104,6 +113,8 @@ def create_app(settings: Settings) -> Starlette:
         *routes_meetings.routes,
         *routes_documents.routes,
         *routes_minutes.routes,
+        *routes_speakers.routes,
+        *routes_opinions.routes,
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],

@@ -11,6 +11,7 @@ import { ScreenPage } from './pages/screen.js';
 import { MinutesPage } from './pages/minutes.js';
 import { ArchivePage } from './pages/archive.js';
 import { ArchiveDetailPage } from './pages/archive-detail.js';
+import { OpinionPage, OpinionsPage } from './pages/opinions.js';
 
 const ROUTES = [
   [/^\/login$/, LoginPage],
@@ -21,6 +22,8 @@ const ROUTES = [
   [/^\/m\/(\d+)\/minutes$/, MinutesPage],
   [/^\/archive$/, ArchivePage],
   [/^\/archive\/(\d+)$/, ArchiveDetailPage],
+  [/^\/opinions$/, OpinionsPage],
+  [/^\/opinions\/(\d+)$/, OpinionPage],
 ];
 
 function NotFound() {

@@ -5,6 +5,7 @@
 export function fromSnapshot(snap, previous = null) {
   return {
     ...snap,
+    speakers: snap.speakers ? withOffset(snap.speakers) : previous?.speakers,
     presence: snap.presence ? snap.presence.connections : previous?.presence || [],
     notes: previous?.notes || {}, // document id -> my notes, loaded when a document is opened
     justClosed: previous?.justClosed || null, // the vote that closed while we watched
@@ -56,7 +57,27 @@ const handlers = {
       notes: { ...s.notes, [d.document_id]: s.notes[d.document_id].filter((n) => n.id !== d.id) },
     } : s),
   'minutes.sealed': (s, d) => ({ ...s, meeting: { ...s.meeting, status: 'sealed' }, minutes: d }),
+  // The speakers' list; `offset` is the server's clock minus ours, for the countdown.
+  'speakers.changed': (s, d) => ({ ...s, speakers: { ...withOffset(d), mine: s.speakers?.mine || [] } }),
+  'speakers.mine': (s, d) => ({ ...s, speakers: { ...(s.speakers || { queue: [] }), mine: d.mine } }),
+  'speaker.started': (s, d) => ({
+    ...s,
+    speakers: { ...(s.speakers || { queue: [] }), current: d, offset: withOffset(d).offset },
+  }),
+  'speaker.ended': (s, d) => ({
+    ...s,
+    speakers: {
+      ...(s.speakers || { queue: [] }),
+      current: s.speakers?.current?.id === d.id ? null : s.speakers?.current || null,
+      lastEnded: { ...d, full_name: s.speakers?.current?.id === d.id ? s.speakers.current.full_name : '' },
+    },
+  }),
 };
+
+function withOffset(d) {
+  const server = Date.parse(d.server_time || '');
+  return { ...d, offset: Number.isNaN(server) ? 0 : server - Date.now() };
+}
 
 export function applyPublication(state, pub) {
   const handle = handlers[pub.type];

@@ -98,6 +98,10 @@ export function MeetingsPage() {
           <a class="btn btn-primary" href="/archive" data-testid="archive-link">
             ${t('meetings.archive_link')}</a>
         </div>`}
+      <div class="card archive-link">
+        <p>${t('opinions.hint')}</p>
+        <a class="btn" href="/opinions" data-testid="opinions-link">${t('opinions.link')}</a>
+      </div>
       <${ErrorBox} error=${error} />
       ${meetings === null && !error && html`<${Loading} />`}
       ${meetings && meetings.length === 0 && html`<p class="muted">${t('meetings.none')}</p>`}

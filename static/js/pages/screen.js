@@ -10,6 +10,7 @@ import { ErrorBox } from '../ui/feedback.js';
 import { ChoiceBars, Outcome, ruleText } from '../ui/vote-result.js';
 import { useMeeting } from '../tablet/use-meeting.js';
 import { PageImage, snapWidth, useWidth } from '../tablet/viewer.js';
+import { SpeakerTimer } from '../tablet/speakers-panel.js';
 
 function BigResult({ vote }) {
   const r = vote.result;
@@ -61,6 +62,12 @@ export function ScreenPage({ id }) {
       </main>
       ${found && html`<p class="screen-page" data-testid="screen-page">
         ${t('common.page_of', { page: p.page, count: found.doc.page_count })}</p>`}
+      ${state?.speakers?.current && html`
+        <div class="screen-speaker" data-testid="screen-speaker" data-user=${state.speakers.current.user_id}>
+          <p class="screen-speaker-label">${t('speakers.now')}</p>
+          <p class="screen-speaker-name">${state.speakers.current.full_name}</p>
+          <${SpeakerTimer} speakers=${state.speakers} testid="screen-timer" className="screen-timer" />
+        </div>`}
       ${vote && html`
         <div class="screen-vote" data-testid="screen-progress" data-cast=${vote.cast}>
           <p class="screen-vote-label"><span class="pulse" aria-hidden="true"></span>${t('vote.open_now')}</p>

@@ -12,6 +12,7 @@ import { AppHeader } from '../ui/header.js';
 import { AgendaList } from './agenda.js';
 import { Console } from './console.js';
 import { NotesPanel } from './notes-panel.js';
+import { SpeakersPanel } from './speakers-panel.js';
 import { useMeeting } from './use-meeting.js';
 import { Viewer } from './viewer.js';
 import { VotePanel } from './vote-panel.js';
@@ -167,6 +168,7 @@ export function TabletPage({ id }) {
       </section>
       <aside class="pane side-pane">
         <${VotePanel} state=${state} update=${update} conn=${conn} />
+        <${SpeakersPanel} state=${state} />
         ${staff && html`<${Console} state=${state} update=${update} viewing=${view.viewing} />`}
         <${NotesPanel} state=${state} update=${update} doc=${doc} page=${page} onPage=${turnTo} />
       </aside>
