@@ -40,4 +40,7 @@ EVENT_TYPES = (
     "note.saved",
     "note.deleted",
     "minutes.sealed",
+    "document.progress",
+    "document.version",
+    "documents.policy",
 )
