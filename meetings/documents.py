@@ -141,7 +141,8 @@ def replace_document(
                    "pages": version.page_count}, actor.user_id)
     return version, [Event(document.meeting_id, "document.version", {
         "document_id": document_id, "version": version.number, "sha256": version.sha256,
-        "page_count": version.page_count, "previous_page_count": previous.page_count,
+        "original_sha256": version.original_sha256, "page_count": version.page_count,
+        "previous_page_count": previous.page_count,
     })]
 
 
