@@ -44,15 +44,8 @@ def store_version(
         removed=json.dumps(ingested.removed), uploaded_by=user_id,
     )
     session.add(version)
-    known = session.exec(select(DocumentPage.id).where(DocumentPage.sha256 == sha)).first()
-    if known is None:
-        for number_, page in enumerate(ingested.pages, start=1):
-            words = page["words"]
-            session.add(DocumentPage(
-                sha256=sha, page=number_, width=page["width"], height=page["height"],
-                search_text=" ".join(fold(w[4]) for w in words),
-                words=json.dumps(words, ensure_ascii=False),
-            ))
+    if ingested.pages:
+        store_pages(session, sha, ingested.pages)
     # The document row names what the secretary uploaded (as before cleaning existed);
     # tablets are shown the version's cleaned PDF.
     document.sha256 = original_sha
@@ -61,6 +54,20 @@ def store_version(
     session.add(document)
     session.flush()
     return version
+
+
+def store_pages(session: Session, sha256: str, pages: list[dict[str, Any]]) -> None:
+    """The words of each page of a cleaned PDF, once per content, folded for search."""
+    known = session.exec(select(DocumentPage.id).where(DocumentPage.sha256 == sha256)).first()
+    if known is not None:
+        return
+    for number, page in enumerate(pages, start=1):
+        words = page["words"]
+        session.add(DocumentPage(
+            sha256=sha256, page=number, width=page["width"], height=page["height"],
+            search_text=" ".join(fold(w[4]) for w in words),
+            words=json.dumps(words, ensure_ascii=False),
+        ))
 
 
 def version_view(v: DocumentVersion) -> dict[str, Any]:

@@ -256,12 +256,22 @@ def ingest(data: bytes, filename: str, limits: Limits, *, password: str = "",
             pdf_path = convert_to_pdf(source, work, limits)
         clean = work / "clean.pdf"
         found = _worker({"mode": "pdf", "input": str(pdf_path), "clean": str(clean),
-                         "password": password, "max_pages": limits.max_pages,
+                         "password": password, "max_pages": limits.max_pages, "words": False,
                          "max_page_mm": limits.max_page_mm,
                          "max_image_pixels": limits.max_image_pixels}, work, limits)
         return Ingested(pdf=clean.read_bytes(), original=data, original_type=family,
                         page_count=int(found["page_count"]), title=str(found["title"]),
                         pages=list(found["pages"]), removed=dict(found["removed"]))
+
+
+def extract_words(pdf: Path, limits: Limits, *, scratch: Path | None = None
+                  ) -> list[dict[str, Any]]:
+    """The words of every page of a cleaned PDF, with their boxes (a child process too: the
+    file was checked, but reading all its text is where time goes). Runs after the document
+    is shown, so tablets never wait for it."""
+    with tempfile.TemporaryDirectory(prefix="phonghop-ingest-", dir=scratch) as tmp:
+        found = _worker({"mode": "words", "input": str(pdf)}, Path(tmp), limits)
+        return list(found["pages"])
 
 
 def _write(work: Path, data: bytes, suffix: str) -> str:

@@ -89,6 +89,25 @@ def _clean(doc: Any, pymupdf: Any) -> dict[str, int]:
     return removed
 
 
+def page_words(doc: Any) -> list[dict[str, Any]]:
+    """Each page's size and words, with boxes as fractions of the page."""
+    pages = []
+    for page in doc.pages():
+        w, h = page.rect.width, page.rect.height
+        words = [[round(x0 / w, 4), round(y0 / h, 4), round(x1 / w, 4), round(y1 / h, 4), t]
+                 for x0, y0, x1, y1, t, *_ in page.get_text("words", sort=True)]
+        pages.append({"width": round(w, 2), "height": round(h, 2), "words": words})
+    return pages
+
+
+def read_words(job: dict[str, Any]) -> dict[str, Any]:
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    with pymupdf.open(job["input"], filetype="pdf") as doc:
+        return {"pages": page_words(doc)}
+
+
 def read_pdf(job: dict[str, Any]) -> dict[str, Any]:
     import pymupdf
 
@@ -139,11 +158,7 @@ def read_pdf(job: dict[str, Any]) -> dict[str, Any]:
             raise
         except Exception as exc:
             raise Refusal("broken_pdf", reason=str(exc)[:200]) from None
-        pages = []
-        for page, (w, h) in zip(doc.pages(), sizes, strict=True):
-            words = [[round(x0 / w, 4), round(y0 / h, 4), round(x1 / w, 4), round(y1 / h, 4), t]
-                     for x0, y0, x1, y1, t, *_ in page.get_text("words", sort=True)]
-            pages.append({"width": round(w, 2), "height": round(h, 2), "words": words})
+        pages = page_words(doc) if job.get("words", True) else []
         title = ((doc.metadata or {}).get("title") or "").strip()
         repaired = bool(doc.is_repaired)
         removed = _clean(doc, pymupdf)
@@ -157,7 +172,9 @@ def main(argv: list[str]) -> int:
     job = json.loads(job_path.read_text())
     result_path = job_path.with_name("result.json")
     try:
-        if job["mode"] == "office":
+        if job["mode"] == "words":
+            result = read_words(job)
+        elif job["mode"] == "office":
             result = check_office_zip(Path(job["input"]), job["max_unpacked"], job["max_ratio"])
         else:
             result = read_pdf(job)

@@ -18,7 +18,7 @@ from meetings import documents, notes
 from meetings.accounts import Actor
 from meetings.errors import DomainError, Kind, forbidden, invalid
 from meetings.events import STAFF, Event
-from meetings.ingest import Ingested, ingest
+from meetings.ingest import Ingested, extract_words, ingest
 from meetings.models import Document, DocumentVersion
 from meetings.pdf_pages import DEFAULT_FORMAT, FORMATS, snap_width
 from meetings.preparation import document_added
@@ -102,10 +102,27 @@ async def _first_page(services: Services, sha256: str) -> None:
 async def announce_when_first_page_ready(services: Services, document: Document,
                                          pdf_sha256: str) -> None:
     """Tablets hear of a document once its first page is rendered; the rest follows in the
-    background, with progress (pages ready / total) for the secretary."""
+    background, with progress (pages ready / total) for the secretary. Then its words are
+    indexed for search (the uploader's answer waits for that, the tablets do not)."""
     await _first_page(services, pdf_sha256)
     await services.publish([document_added(document)])
     _prerender(services, document, pdf_sha256, document.page_count)
+    await index_words(services, pdf_sha256)
+
+
+async def index_words(services: Services, pdf_sha256: str) -> None:
+    scratch = services.settings.data_dir / "tmp"
+    limits = services.limits
+
+    def read() -> list[dict[str, Any]]:
+        with services.ingest_slots:
+            return extract_words(services.blobs.path(pdf_sha256), limits, scratch=scratch)
+
+    try:
+        pages = await run_in_threadpool(read)
+    except DomainError:
+        return  # shown and rendered, but not searchable: its text is beyond the limits
+    await services.write(lambda s: documents.store_pages(s, pdf_sha256, pages))
 
 
 def _prerender(services: Services, document: Document, sha256: str, pages: int) -> None:
@@ -133,6 +150,7 @@ async def add_version(request: Request) -> Response:
     await _first_page(services, version["sha256"])
     await services.publish(events)
     _prerender(services, document, version["sha256"], document.page_count)
+    await index_words(services, version["sha256"])
     return json_response({"document": document_view(document), "version": version},
                          status=201)
 
