@@ -122,6 +122,14 @@ def versions(session: Session, actor: Actor, document_id: int) -> list[DocumentV
     ))
 
 
+def may_replace(session: Session, actor: Actor, document_id: int) -> None:
+    """Checked before an upload is read, so only the secretary can make the server work."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise not_found("tài liệu", "Document")
+    authorize(session, actor, document.meeting_id, Action.PREPARE)
+
+
 def replace_document(
     session: Session, blobs: BlobStore, actor: Actor, document_id: int, *,
     filename: str, ingested: Ingested,

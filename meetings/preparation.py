@@ -229,6 +229,12 @@ def get_item(session: Session, meeting_id: int, item_id: int) -> AgendaItem:
     return item
 
 
+def may_upload(session: Session, actor: Actor, meeting_id: int, item_id: int) -> None:
+    meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
+    _editable(meeting)
+    get_item(session, meeting_id, item_id)
+
+
 def accept_document(
     session: Session,
     blobs: BlobStore,

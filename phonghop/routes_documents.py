@@ -135,7 +135,7 @@ async def add_version(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     document_id = path_int(request, "document_id")
-    await services.read(lambda s: documents.viewable(s, actor, document_id))
+    await services.read(lambda s: documents.may_replace(s, actor, document_id))
     upload = await receive_upload(request, services)
 
     def run(session: Session) -> tuple[Document, dict[str, Any], list[Event]]:

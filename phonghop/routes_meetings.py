@@ -137,6 +137,8 @@ async def upload_document(request: Request) -> Response:
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     item_id = path_int(request, "item_id")
+    # Only the secretary may make the server read a file: checked before reading it.
+    await services.read(lambda s: preparation.may_upload(s, actor, meeting_id, item_id))
     upload = await receive_upload(request, services)
 
     def run(session: Session) -> tuple[Document, str]:

@@ -143,3 +143,10 @@ def test_confidential_meeting_watermarks_each_viewer_and_forbids_downloads(login
     sec.put("/api/meetings/1/document-policy", json={"confidential": False, "downloads": False})
     assert reddish(image(member.get(url).content)) == 0
     error_of(member.get(f"/api/documents/{doc['id']}/file"), 403, "downloads_off")
+
+
+def test_only_the_secretary_makes_the_server_read_a_file(login) -> None:
+    member = login("uyvien1")
+    # refused before the file is read: even a bomb costs the server nothing
+    error_of(upload(member, h.content_bomb(), "bomb.pdf"), 403, "forbidden")
+    error_of(upload(login("thuky"), h.simple_pdf(), "x.pdf", item=99), 404, "not_found")

@@ -252,10 +252,10 @@ function Policy({ meetingId, live }) {
       .then(setPolicy, setError);
   };
   return html`<div class="doc-policy" data-testid="doc-policy">
-    <label class="check"><input type="checkbox" checked=${policy.confidential}
+    <label class="toggle"><input type="checkbox" checked=${policy.confidential}
       data-testid="policy-confidential" onChange=${(e) => save({ confidential: e.target.checked })} />
       ${t('docs.confidential')}</label>
-    <label class="check"><input type="checkbox" checked=${policy.downloads} disabled=${policy.confidential}
+    <label class="toggle"><input type="checkbox" checked=${policy.downloads} disabled=${policy.confidential}
       data-testid="policy-downloads" onChange=${(e) => save({ downloads: e.target.checked })} />
       ${t('docs.downloads')}</label>
     <${ErrorBox} error=${error} />
