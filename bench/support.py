@@ -25,6 +25,7 @@ from meetings.accounts import actor_of, create_user, open_session  # noqa: E402
 from meetings.blobs import BlobStore  # noqa: E402
 from meetings.db import Database, upgrade  # noqa: E402
 from meetings.demo_documents import long_pdf  # noqa: E402
+from meetings.ingest import read_trusted  # noqa: E402
 from meetings.models import Body, BodyMember  # noqa: E402
 from meetings.passwords import Passwords  # noqa: E402
 from meetings.preparation import (  # noqa: E402
@@ -90,7 +91,7 @@ def seed_room(data_dir: Path, members: int, database_url: str = "") -> Room:
         assert meeting.id is not None
         item, _ = add_item(session, actor, meeting.id, title="Nội dung 1")
         accept_document(session, BlobStore(data_dir / "blobs"), actor, meeting.id, item.id or 0,
-                        filename="tai-lieu.pdf", data=long_pdf(20))
+                        filename="tai-lieu.pdf", ingested=read_trusted(long_pdf(20)))
         tag = secrets.token_hex(3)
         for n in range(members):
             user = create_user(session, passwords, username=f"db{tag}{n}",

@@ -14,6 +14,7 @@ from meetings import demo_documents
 from meetings.accounts import actor_of, create_user
 from meetings.blobs import BlobStore
 from meetings.db import Database
+from meetings.ingest import read_trusted
 from meetings.minutes import VIETNAM
 from meetings.models import Body, BodyMember, GlobalRole, Meeting, Role, User
 from meetings.passwords import Passwords
@@ -125,11 +126,12 @@ def seed(db: Database, blobs: BlobStore, keys_root: Path, passwords: Passwords) 
         add_item(session, secretary, meeting.id, title="Các vấn đề phát sinh",
                  presenter="Trần Văn Đức, Chủ tịch UBND xã", planned_minutes=15)
         accept_document(session, blobs, secretary, meeting.id, report.id or 0,
-                        filename="bao-cao-kt-xh-2026.pdf", data=demo_documents.report_pdf(),
+                        filename="bao-cao-kt-xh-2026.pdf",
+                        ingested=read_trusted(demo_documents.report_pdf()),
                         title="Báo cáo tình hình kinh tế - xã hội năm 2026")
         accept_document(session, blobs, secretary, meeting.id, resolution.id or 0,
                         filename="du-thao-nghi-quyet-dtc.pdf",
-                        data=demo_documents.resolution_pdf(),
+                        ingested=read_trusted(demo_documents.resolution_pdf()),
                         title="Dự thảo Nghị quyết về kế hoạch đầu tư công trung hạn")
         return Demo(body.id, meeting.id, _logins(), True)
 

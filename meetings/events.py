@@ -44,4 +44,7 @@ EVENT_TYPES = (
     "speaker.started",
     "speaker.ended",
     "speakers.mine",
+    "document.progress",
+    "document.version",
+    "documents.policy",
 )

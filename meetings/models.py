@@ -354,3 +354,50 @@ class OpinionAnswer(SQLModel, table=True):
     choice: str = Field(max_length=16)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     answered_at: datetime = Field(default_factory=utcnow)
+# --- Documents (issue 4): versions, page text for search, the meeting's document policy ---
+
+
+class DocumentVersion(SQLModel, table=True):
+    """Every file a document has been: the original as uploaded (kept for the record) and the
+    cleaned PDF shown on tablets. The document row points at the newest."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    number: int
+    sha256: str = Field(max_length=64, index=True)  # the cleaned PDF
+    original_sha256: str = Field(max_length=64)
+    original_filename: str = Field(max_length=300)
+    original_type: str = Field(max_length=16)  # pdf, ooxml, odf, ole, rtf
+    original_size: int
+    page_count: int
+    # What cleaning removed (JSON: links, widgets, actions, files...).
+    removed: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    uploaded_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DocumentPage(SQLModel, table=True):
+    """The words of one page of a cleaned PDF, keyed by its content hash: the folded text to
+    search, and each word's box as fractions of the page (JSON [[x0, y0, x1, y1, word]...])."""
+
+    __tablename__ = "document_pages"
+    __table_args__ = (UniqueConstraint("sha256", "page"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    page: int
+    width: float
+    height: float
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    words: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+
+
+class DocumentPolicy(SQLModel, table=True):
+    """How a meeting's documents may be seen: confidential meetings watermark every page
+    image with the viewer's name and the time, and never allow downloads."""
+
+    __tablename__ = "document_policies"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    confidential: bool = False
+    downloads: bool = True

@@ -10,8 +10,10 @@ from meetings import record
 from meetings.access import Action, authorize, may_prepare_for_body
 from meetings.accounts import Actor
 from meetings.blobs import BlobStore
+from meetings.documents import safe_filename, store_version
 from meetings.errors import conflict, invalid, not_found
 from meetings.events import Event
+from meetings.ingest import Ingested
 from meetings.models import (
     AgendaItem,
     Body,
@@ -22,7 +24,6 @@ from meetings.models import (
     Role,
     User,
 )
-from meetings.pdf_pages import check_pdf
 from meetings.text import fold
 from meetings.views import document_view
 
@@ -228,6 +229,12 @@ def get_item(session: Session, meeting_id: int, item_id: int) -> AgendaItem:
     return item
 
 
+def may_upload(session: Session, actor: Actor, meeting_id: int, item_id: int) -> None:
+    meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
+    _editable(meeting)
+    get_item(session, meeting_id, item_id)
+
+
 def accept_document(
     session: Session,
     blobs: BlobStore,
@@ -236,41 +243,46 @@ def accept_document(
     item_id: int,
     *,
     filename: str,
-    data: bytes,
+    ingested: Ingested,
     title: str = "",
-    max_pages: int = 5000,
 ) -> tuple[Document, list[Event]]:
-    """Check an uploaded file is a PDF we can show, store it by content and attach it."""
+    """Attach an ingested upload (checked and cleaned by `meetings.ingest`) to an agenda item.
+
+    Returns no event: the web layer announces the document when its first page is ready
+    (`document_added`)."""
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
     _editable(meeting)
     get_item(session, meeting_id, item_id)
-    info = check_pdf(data, max_pages=max_pages)
-    digest = blobs.put(data)
-    filename = (filename or "tai-lieu.pdf").replace("/", "_").replace("\\", "_")[:300]
-    doc_title = (title or "").strip() or info.title or filename.rsplit(".", 1)[0]
+    filename = safe_filename(filename)
+    doc_title = (title or "").strip() or ingested.title or filename.rsplit(".", 1)[0]
     document = Document(
         meeting_id=meeting_id,
         item_id=item_id,
         title=doc_title[:300],
         filename=filename,
-        sha256=digest,
-        size=len(data),
-        page_count=info.page_count,
+        sha256="",
+        size=0,
+        page_count=0,
         uploaded_by=actor.user_id,
     )
     session.add(document)
     session.flush()
+    version = store_version(session, blobs, document, ingested, number=1, filename=filename,
+                            user_id=actor.user_id)
     record.append(
         session,
         meeting_id,
         "document.added",
-        {"document_id": document.id, "sha256": digest, "pages": info.page_count},
+        {"document_id": document.id, "sha256": version.sha256,
+         "original_sha256": version.original_sha256, "pages": version.page_count},
         actor.user_id,
     )
-    return document, [
-        Event(meeting_id, "agenda.changed", {"reason": "documents",
-                                             "document": document_view(document)})
-    ]
+    return document, []
+
+
+def document_added(document: Document) -> Event:
+    return Event(document.meeting_id, "agenda.changed",
+                 {"reason": "documents", "document": document_view(document)})
 
 
 def items_with_documents(

@@ -1,75 +1,146 @@
-"""Page images: rendered in worker processes, cached on disk by (content hash, page, width).
+"""Page images: rendered in worker processes, cached on disk by (content hash, page, width,
+format). Watermarked images (confidential meetings) are rendered per viewer and not kept.
 
-The event loop only waits; it never renders. Two requests for the same image share one render.
+The event loop only waits; it never renders. Two requests for the same image share one
+render. The workers run under an address-space limit: a page built to exhaust memory kills a
+worker, the pool is rebuilt, and the request gets a refusal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import resource
+import tempfile
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from meetings.blobs import BlobStore
-from meetings.pdf_pages import render_page, snap_width
+from meetings.errors import invalid
+from meetings.pdf_pages import DEFAULT_FORMAT, render_page, snap_width
+
+Progress = Callable[[int, int], Awaitable[None]]
 
 
-def _warm() -> None:
+def _worker_init(memory_mb: int) -> None:
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import pymupdf  # noqa: F401  (import once in each worker before the first request)
 
 
+def _warm() -> None:
+    pass
+
+
 class PageRenderer:
-    def __init__(self, blobs: BlobStore, cache_dir: Path, workers: int) -> None:
+    def __init__(self, blobs: BlobStore, cache_dir: Path, workers: int,
+                 memory_mb: int = 1536) -> None:
         self.blobs = blobs
         self.cache_dir = cache_dir
         self.workers = max(1, workers)
+        self.memory_mb = memory_mb
         self._pool: ProcessPoolExecutor | None = None
         self._inflight: dict[Path, asyncio.Future[str]] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
-    def start(self, *, warm: bool = True) -> None:
+    def _new_pool(self) -> ProcessPoolExecutor:
         # Workers are spawned, not forked: the server has threads, and a forked copy of a
         # thread holding a lock would hang.
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init, initargs=(self.memory_mb,),
         )
+
+    def start(self, *, warm: bool = True) -> None:
+        self._pool = self._new_pool()
         if warm:
             for _ in range(self.workers):
                 self._pool.submit(_warm)
 
     def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def cache_path(self, sha256: str, page: int, width: int) -> Path:
-        return self.cache_dir / sha256[:2] / sha256 / f"{page}-{width}.png"
+    def cache_path(self, sha256: str, page: int, width: int, fmt: str = DEFAULT_FORMAT) -> Path:
+        ext = "png" if fmt == "png" else fmt
+        return self.cache_dir / sha256[:2] / sha256 / f"{page}-{width}.{ext}"
 
-    async def page_png(self, sha256: str, page: int, width: int) -> Path:
+    async def _run(self, *args: Any) -> str:
+        assert self._pool is not None, "renderer not started"
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, render_page, *args)
+        except BrokenProcessPool:
+            # A worker died (out of memory on a hostile page): start a fresh pool.
+            old, self._pool = self._pool, self._new_pool()
+            old.shutdown(wait=False, cancel_futures=True)
+            raise invalid("render_failed",
+                          "Không hiển thị được trang này (trang quá phức tạp).",
+                          "This page cannot be shown (it is too complex to render).") from None
+
+    async def page_image(self, sha256: str, page: int, width: int,
+                         fmt: str = DEFAULT_FORMAT) -> Path:
         width = snap_width(width)
-        target = self.cache_path(sha256, page, width)
+        target = self.cache_path(sha256, page, width, fmt)
         if target.exists():
             return target
         pending = self._inflight.get(target)
         if pending is None:
-            assert self._pool is not None, "renderer not started"
-            loop = asyncio.get_running_loop()
             pending = asyncio.ensure_future(
-                loop.run_in_executor(
-                    self._pool, render_page, str(self.blobs.path(sha256)), page, width, str(target)
-                )
+                self._run(str(self.blobs.path(sha256)), page, width, str(target), fmt)
             )
             self._inflight[target] = pending
             pending.add_done_callback(lambda _: self._inflight.pop(target, None))
         await asyncio.shield(pending)
         return target
 
-    def prerender(self, sha256: str, pages: range, width: int) -> None:
-        """Queue pages in the background (e.g. the first pages of a fresh upload)."""
-        for page in pages:
-            asyncio.ensure_future(self._quiet(sha256, page, width))
+    async def page_png(self, sha256: str, page: int, width: int) -> Path:
+        return await self.page_image(sha256, page, width, "png")
 
-    async def _quiet(self, sha256: str, page: int, width: int) -> None:
-        try:
-            await self.page_png(sha256, page, width)
-        except Exception:  # a background render that fails is retried on demand
-            pass
+    async def watermarked(self, sha256: str, page: int, width: int, fmt: str,
+                          text: str) -> bytes:
+        """One viewer's page, with their name and the time on it; never cached."""
+        with tempfile.TemporaryDirectory(prefix="phonghop-wm-") as tmp:
+            out = Path(tmp) / f"page.{fmt}"
+            await self._run(str(self.blobs.path(sha256)), page, snap_width(width), str(out),
+                            fmt, text)
+            return out.read_bytes()
+
+    def prerender(self, sha256: str, pages: range, width: int,
+                  progress: Progress | None = None) -> None:
+        """Render pages in the background, in order, reporting (ready, total) as it goes."""
+        task = asyncio.ensure_future(self._prerender(sha256, pages, width, progress))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _prerender(self, sha256: str, pages: range, width: int,
+                         progress: Progress | None) -> None:
+        # At most one page per worker in the queue: a page a member asks for waits for one
+        # render at most, never behind the whole document.
+        total = len(pages)
+        step = max(1, total // 20)
+        slots = asyncio.Semaphore(self.workers)
+        done = 0
+
+        async def one(page: int) -> None:
+            nonlocal done
+            async with slots:
+                try:
+                    await self.page_image(sha256, page, width)
+                except Exception:  # a background render that fails is retried on demand
+                    pass
+            done += 1
+            if progress is not None and (done % step == 0 or done == total):
+                try:
+                    await progress(done, total)
+                except Exception:
+                    pass
+
+        await asyncio.gather(*(one(page) for page in pages))

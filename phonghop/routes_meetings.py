@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, col, select
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from meetings import preparation, running, voting
-from meetings.errors import DomainError, Kind, invalid
-from meetings.models import Body, Meeting, Participant
+from meetings.documents import current_version
+from meetings.models import Body, Document, Meeting, Participant
 from meetings.snapshot import snapshot
 from meetings.views import document_view, meeting_view, vote_view
 from phonghop.responses import (
@@ -25,9 +24,8 @@ from phonghop.responses import (
     read_json,
 )
 from phonghop.routes_auth import parts
+from phonghop.routes_documents import announce_when_first_page_ready, receive_upload
 from realtime.protocol import Close
-
-PRERENDER_WIDTH = 1280
 
 
 async def my_meetings(request: Request) -> Response:
@@ -139,41 +137,19 @@ async def upload_document(request: Request) -> Response:
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     item_id = path_int(request, "item_id")
-    limit = services.settings.max_upload_mb * 1024 * 1024
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise DomainError(
-            Kind.TOO_LARGE, "file_too_large",
-            f"Tệp vượt quá giới hạn {services.settings.max_upload_mb} MB.",
-            f"The file is larger than the limit of {services.settings.max_upload_mb} MB.",
+    # Only the secretary may make the server read a file: checked before reading it.
+    await services.read(lambda s: preparation.may_upload(s, actor, meeting_id, item_id))
+    upload = await receive_upload(request, services)
+
+    def run(session: Session) -> tuple[Document, str]:
+        document, _ = preparation.accept_document(
+            session, services.blobs, actor, meeting_id, item_id,
+            filename=upload.filename, ingested=upload.ingested, title=upload.title,
         )
-    async with request.form(max_files=1, max_fields=10, max_part_size=1024 * 1024) as form:
-        upload = form.get("file")
-        title = form.get("title")
-        if not isinstance(upload, UploadFile):
-            raise invalid(
-                "file_required",
-                "Hãy chọn một tệp PDF để tải lên (trường 'file').",
-                "Choose a PDF file to upload (field 'file').",
-            )
-        data = await upload.read()
-        filename = upload.filename or "tai-lieu.pdf"
-    if len(data) > limit:
-        raise DomainError(
-            Kind.TOO_LARGE, "file_too_large",
-            f"Tệp vượt quá giới hạn {services.settings.max_upload_mb} MB.",
-            f"The file is larger than the limit of {services.settings.max_upload_mb} MB.",
-        )
-    document = await services.perform(
-        lambda s: preparation.accept_document(
-            s, services.blobs, actor, meeting_id, item_id,
-            filename=filename, data=data, title=title if isinstance(title, str) else "",
-            max_pages=services.settings.max_pages,
-        )
-    )
-    # The first pages are rendered now, so the room sees them at once.
-    services.renderer.prerender(document.sha256, range(1, min(document.page_count, 3) + 1),
-                                PRERENDER_WIDTH)
+        return document, current_version(session, document.id or 0).sha256
+
+    document, pdf_sha256 = await services.write(run)
+    await announce_when_first_page_ready(services, document, pdf_sha256)
     return json_response({"document": document_view(document)}, status=201)
 
 

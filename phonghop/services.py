@@ -3,6 +3,7 @@ database, blob store, keys, password hasher, renderer, broker and hub."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from meetings.blobs import BlobStore
 from meetings.db import Database
 from meetings.events import MEETING, STAFF, Event
+from meetings.ingest import Limits
 from meetings.minutes import KeyStore
 from meetings.passwords import Passwords
 from phonghop.rendering import PageRenderer
@@ -74,6 +76,14 @@ class Services:
     passwords: Passwords
     renderer: PageRenderer
     hub: Hub
+    ingest_slots: threading.BoundedSemaphore
+
+    @property
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(max_bytes=s.max_upload_mb * 1024 * 1024, max_pages=s.max_pages,
+                      max_page_mm=s.max_page_mm, memory_mb=s.ingest_memory_mb,
+                      cpu_seconds=s.ingest_cpu_seconds, convert_seconds=s.convert_seconds)
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -86,8 +96,10 @@ class Services:
             blobs=blobs,
             keys=KeyStore(data / "keys"),
             passwords=Passwords(fast=settings.fast_passwords),
-            renderer=PageRenderer(blobs, data / "cache" / "pages", settings.render_workers),
+            renderer=PageRenderer(blobs, data / "cache" / "pages", settings.render_workers,
+                                  settings.render_memory_mb),
             hub=build_hub(settings),
+            ingest_slots=threading.BoundedSemaphore(max(1, settings.ingest_concurrency)),
         )
 
     async def write(self, fn: Callable[[Session], T]) -> T:

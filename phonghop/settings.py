@@ -23,6 +23,12 @@ class Settings:
     cookie_secure: bool = False  # set true behind TLS
     max_upload_mb: int = 200
     max_pages: int = 5000
+    max_page_mm: int = 2000  # longest side of a page; larger pages are refused
+    ingest_memory_mb: int = 1536  # address-space limit of the child that reads an upload
+    ingest_cpu_seconds: int = 120
+    ingest_concurrency: int = 2  # uploads read at once; more wait their turn
+    convert_seconds: float = 120.0  # LibreOffice time limit per conversion
+    render_memory_mb: int = 1536  # address-space limit of each render worker
     render_workers: int = 2
     render_warm: bool = True  # start the render workers with the server, not on first use
     fast_passwords: bool = False  # cheaper Argon2 parameters, for tests and benchmarks only

@@ -16,25 +16,33 @@ from tests.helpers import error_of, first_document
 
 
 def png_size(data: bytes) -> tuple[int, int]:
-    pix = pymupdf.Pixmap(data)
-    return pix.width, pix.height
+    """Width and height of a page image (WebP by default, PNG or JPEG on request)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.width, image.height
 
 
 def test_page_image_width_cache_headers_and_etag(login, settings) -> None:
     member = login("uyvien1")
     doc = first_document(member, 1)
     r = member.get(f"/api/documents/{doc['id']}/pages/2?w=700")
-    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert r.status_code == 200 and r.headers["content-type"] == "image/webp"
     assert png_size(r.content)[0] == 800  # rounded up to the next width step
     assert "immutable" in r.headers["cache-control"]
     etag = r.headers["etag"]
     again = member.get(f"/api/documents/{doc['id']}/pages/2?w=700",
                        headers={"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
-    cached = list((settings.data_dir / "cache" / "pages").rglob("2-800.png"))
+    cached = list((settings.data_dir / "cache" / "pages").rglob("2-800.webp"))
     assert len(cached) == 1
+    png = member.get(f"/api/documents/{doc['id']}/pages/2?w=700&format=png")
+    assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+    assert png.headers["etag"] != etag
     # the rendered page shows the document's Vietnamese text (the render is of this page)
-    page_text = pymupdf.open(stream=member.get(f"/api/documents/{doc['id']}/file").content)[1]
+    page_text = pymupdf.open(stream=member.get(f"/api/documents/{doc['id']}/pdf").content)[1]
     assert "TÌNH HÌNH KINH TẾ" in page_text.get_text()
     big = member.get(f"/api/documents/{doc['id']}/pages/1?w=5000")
     assert png_size(big.content)[0] == 2560
@@ -58,7 +66,13 @@ def test_original_file_is_the_uploaded_bytes(login) -> None:
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     import hashlib
 
-    assert hashlib.sha256(r.content).hexdigest() == doc["sha256"]
+    versions = member.get(f"/api/documents/{doc['id']}/versions").json()["versions"]
+    assert hashlib.sha256(r.content).hexdigest() == versions[0]["original_sha256"]
+    assert doc["sha256"] == versions[0]["original_sha256"] != versions[0]["sha256"]
+    assert r.headers["accept-ranges"] == "bytes"
+    part = member.get(f"/api/documents/{doc['id']}/file", headers={"range": "bytes=0-99"})
+    assert part.status_code == 206 and part.content == r.content[:100]
+    assert part.headers["content-range"] == f"bytes 0-99/{len(r.content)}"
 
 
 def test_first_page_of_a_fresh_100_page_pdf_in_under_a_second(settings, demo) -> None:

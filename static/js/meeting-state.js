@@ -26,6 +26,18 @@ function upsert(list, entry, key = 'id') {
 const handlers = {
   'meeting.status': (s, d) => ({ ...s, meeting: { ...s.meeting, ...d } }),
   'agenda.changed': (s) => s, // the page reloads the agenda over HTTP
+  // Pages pre-rendered so far, per document (staff channel).
+  'document.progress': (s, d) => ({ ...s, docProgress: { ...(s.docProgress || {}), [d.document_id]: d } }),
+  'documents.policy': (s, d) => ({ ...s, documentPolicy: d }),
+  // A new version: its page count and file hash (the images' addresses change with it).
+  'document.version': (s, d) => ({
+    ...s,
+    items: s.items.map((i) => ({
+      ...i,
+      documents: i.documents.map((doc) => (doc.id === d.document_id
+        ? { ...doc, page_count: d.page_count, sha256: d.original_sha256, version: d.version } : doc)),
+    })),
+  }),
   presentation: (s, d) => ({ ...s, presentation: d, justClosed: null }),
   attendance: (s, d) => ({
     ...s,

@@ -2,13 +2,16 @@
 // which role, the agenda items, and each item's PDF documents.
 
 import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { del, get, patch, post, upload } from '../api.js';
+import { api, del, get, patch, post, upload } from '../api.js';
 import { isoToLocalInput, localInputToIso } from '../format.js';
 import { t } from '../i18n.js';
 import { roleLabel, StatusBadge } from '../ui/badges.js';
 import { ErrorBox, Loading, Notice } from '../ui/feedback.js';
 import { useMe } from '../session.js';
 import { AppHeader } from '../ui/header.js';
+import { useMeeting } from '../tablet/use-meeting.js';
+
+const OFFICE = '.doc,.docx,.odt,.xls,.xlsx,.ods,.ppt,.pptx,.odp,.rtf';
 
 const ROLES = ['member', 'chair', 'guest', 'secretary'];
 
@@ -173,7 +176,7 @@ function Upload({ meetingId, item, reload }) {
     <form class="upload" onSubmit=${send} data-testid=${`upload-${item.id}`}>
       <div class="field"><span>${t('prepare.upload_file')}</span>
         <label class="btn file-pick">
-          <input type="file" class="sr-only" accept="application/pdf,.pdf" ref=${fileRef}
+          <input type="file" class="sr-only" accept=${`application/pdf,.pdf,${OFFICE}`} ref=${fileRef}
             data-testid=${`upload-file-${item.id}`}
             onChange=${(e) => setFileName(e.target.files[0]?.name || '')} />
           ${t('prepare.choose_pdf')}</label>
@@ -193,7 +196,73 @@ function Upload({ meetingId, item, reload }) {
     </form>`;
 }
 
-function Agenda({ snap, reload }) {
+// A new version of a document: chosen, sent at once, with upload progress.
+function ReplaceVersion({ doc, reload }) {
+  const [progress, setProgress] = useState(null);
+  const [error, setError] = useState(null);
+  const [message, setMessage] = useState(null);
+  async function send(e) {
+    const file = e.target.files[0];
+    if (!file) return;
+    setError(null);
+    setMessage(null);
+    const form = new FormData();
+    form.append('file', file);
+    setProgress(0);
+    try {
+      const { version } = await upload(`/api/documents/${doc.id}/versions`, form, setProgress);
+      setMessage(t('docs.replaced', { version: version.number, pages: version.page_count }));
+      reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setProgress(null);
+      e.target.value = '';
+    }
+  }
+  const pct = progress === null ? 0 : Math.round(progress * 100);
+  return html`<span class="replace-version">
+    <label class="btn btn-small btn-quiet file-pick">
+      <input type="file" class="sr-only" accept=${`application/pdf,.pdf,${OFFICE}`}
+        data-testid=${`replace-file-${doc.id}`} onChange=${send} disabled=${progress !== null} />
+      ${t('docs.replace')}</label>
+    ${progress !== null && html`<progress max="100" value=${pct} data-testid="replace-progress"></progress>`}
+    ${message && html`<span class="ok-text small" data-testid="replace-message">${message}</span>`}
+    <${ErrorBox} error=${error} testid="replace-error" />
+  </span>`;
+}
+
+function DocProgress({ progress }) {
+  if (!progress) return null;
+  const done = progress.ready >= progress.total;
+  return html`<span class="doc-progress muted" data-testid="doc-progress" data-ready=${progress.ready}
+    data-total=${progress.total}> · ${done ? t('docs.rendered', progress) : html`
+    <progress max=${progress.total} value=${progress.ready}></progress> ${t('docs.rendering', progress)}`}</span>`;
+}
+
+function Policy({ meetingId, live }) {
+  const [policy, setPolicy] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => { get(`/api/meetings/${meetingId}/document-policy`).then(setPolicy, setError); }, [meetingId]);
+  useEffect(() => { if (live) setPolicy(live); }, [live]);
+  if (!policy) return html`<${ErrorBox} error=${error} />`;
+  const save = (change) => {
+    setError(null);
+    api('PUT', `/api/meetings/${meetingId}/document-policy`, { ...policy, ...change })
+      .then(setPolicy, setError);
+  };
+  return html`<div class="doc-policy" data-testid="doc-policy">
+    <label class="toggle"><input type="checkbox" checked=${policy.confidential}
+      data-testid="policy-confidential" onChange=${(e) => save({ confidential: e.target.checked })} />
+      ${t('docs.confidential')}</label>
+    <label class="toggle"><input type="checkbox" checked=${policy.downloads} disabled=${policy.confidential}
+      data-testid="policy-downloads" onChange=${(e) => save({ downloads: e.target.checked })} />
+      ${t('docs.downloads')}</label>
+    <${ErrorBox} error=${error} />
+  </div>`;
+}
+
+function Agenda({ snap, reload, live }) {
   const id = snap.meeting.id;
   const [form, setForm] = useState({ title: '', presenter: '', minutes: '' });
   const [error, setError] = useState(null);
@@ -221,6 +290,7 @@ function Agenda({ snap, reload }) {
   return html`
     <section class="card" data-testid="agenda">
       <h2>${t('prepare.agenda')}</h2>
+      <${Policy} meetingId=${id} live=${live?.documentPolicy} />
       ${snap.items.length === 0 && html`<p class="muted">${t('prepare.no_items')}</p>`}
       <ol class="agenda-edit">
         ${snap.items.map((item) => html`
@@ -233,7 +303,9 @@ function Agenda({ snap, reload }) {
             <ul class="doc-list">
               ${item.documents.map((d) => html`<li key=${d.id}>
                 <a href=${`/api/documents/${d.id}/file`} target="_blank" rel="noopener">${d.title || d.filename}</a>
-                <span class="muted small"> · ${t('common.pages', { n: d.page_count })}</span></li>`)}
+                <span class="muted small"> · ${t('common.pages', { n: d.page_count })}</span>
+                <${DocProgress} progress=${live?.docProgress?.[d.id]} />
+                <${ReplaceVersion} doc=${d} reload=${reload} /></li>`)}
             </ul>
             <${Upload} meetingId=${id} item=${item} reload=${reload} />
           </li>`)}
@@ -260,6 +332,8 @@ export function PreparePage({ id }) {
   const [error, setError] = useState(null);
   const reload = () => get(`/api/meetings/${id}`).then(setSnap, setError);
   useEffect(() => { reload(); }, [id]);
+  // The live channel: pages rendered so far for each new document or version.
+  const { state: live } = useMeeting(id);
 
   return html`
     <${AppHeader} title=${t('prepare.title')} subtitle=${snap?.meeting.title}>
@@ -275,7 +349,7 @@ export function PreparePage({ id }) {
         <div class="prepare-grid">
           <div><${Details} key=${snap.meeting.status} snap=${snap} reload=${reload} />
             <${Participants} snap=${snap} reload=${reload} /></div>
-          <${Agenda} snap=${snap} reload=${reload} />
+          <${Agenda} snap=${snap} reload=${reload} live=${live} />
         </div>`}
     </main>`;
 }

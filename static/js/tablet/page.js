@@ -118,7 +118,8 @@ export function TabletPage({ id }) {
   const staff = STAFF_ROLES.includes(me.role);
   const found = view.viewing ? findDocument(state, view.viewing.document_id) : null;
   const doc = found?.doc || null;
-  const page = view.viewing?.page || 1;
+  // After a new version with fewer pages, the last page stands in for one that is gone.
+  const page = Math.min(view.viewing?.page || 1, doc?.page_count || 1);
   const presentedDoc = presentation.document_id;
 
   const openDocument = (documentId) => {

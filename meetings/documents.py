@@ -1,0 +1,268 @@
+"""A meeting's documents after upload: their versions, the words on their pages, search
+(with or without Vietnamese diacritics, with hit boxes), and the meeting's document policy
+(confidential: watermarked pages, no downloads)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from meetings import record
+from meetings.access import Action, authorize
+from meetings.accounts import Actor
+from meetings.blobs import BlobStore
+from meetings.errors import conflict, invalid, not_found
+from meetings.events import Event
+from meetings.ingest import Ingested
+from meetings.models import (
+    Document,
+    DocumentPage,
+    DocumentPolicy,
+    DocumentVersion,
+    Meeting,
+    MeetingStatus,
+)
+from meetings.text import fold
+
+MAX_HITS = 500
+
+
+def store_version(
+    session: Session, blobs: BlobStore, document: Document, ingested: Ingested, *,
+    number: int, filename: str, user_id: int,
+) -> DocumentVersion:
+    """Keep both files by content, and the words of each page (once per content)."""
+    assert document.id is not None
+    sha = blobs.put(ingested.pdf)
+    original_sha = blobs.put(ingested.original)
+    version = DocumentVersion(
+        document_id=document.id, number=number, sha256=sha, original_sha256=original_sha,
+        original_filename=filename, original_type=ingested.original_type,
+        original_size=len(ingested.original), page_count=ingested.page_count,
+        removed=json.dumps(ingested.removed), uploaded_by=user_id,
+    )
+    session.add(version)
+    if ingested.pages:
+        store_pages(session, sha, ingested.pages)
+    # The document row names what the secretary uploaded (as before cleaning existed);
+    # tablets are shown the version's cleaned PDF.
+    document.sha256 = original_sha
+    document.size = len(ingested.original)
+    document.page_count = ingested.page_count
+    session.add(document)
+    session.flush()
+    return version
+
+
+def store_pages(session: Session, sha256: str, pages: list[dict[str, Any]]) -> None:
+    """The words of each page of a cleaned PDF, once per content, folded for search."""
+    known = session.exec(select(DocumentPage.id).where(DocumentPage.sha256 == sha256)).first()
+    if known is not None:
+        return
+    for number, page in enumerate(pages, start=1):
+        words = page["words"]
+        session.add(DocumentPage(
+            sha256=sha256, page=number, width=page["width"], height=page["height"],
+            search_text=" ".join(fold(w[4]) for w in words),
+            words=json.dumps(words, ensure_ascii=False),
+        ))
+
+
+def version_view(v: DocumentVersion) -> dict[str, Any]:
+    return {
+        "number": v.number,
+        "sha256": v.sha256,
+        "original_sha256": v.original_sha256,
+        "original_filename": v.original_filename,
+        "original_type": v.original_type,
+        "original_size": v.original_size,
+        "page_count": v.page_count,
+        "removed": json.loads(v.removed or "{}"),
+        "created_at": v.created_at.isoformat(),
+    }
+
+
+def current_version(session: Session, document_id: int) -> DocumentVersion:
+    version = session.exec(
+        select(DocumentVersion).where(DocumentVersion.document_id == document_id)
+        .order_by(col(DocumentVersion.number).desc())
+    ).first()
+    if version is None:
+        raise not_found("phiên bản tài liệu", "Document version")
+    return version
+
+
+def get_version(session: Session, document_id: int, number: int | None) -> DocumentVersion:
+    if number is None:
+        return current_version(session, document_id)
+    version = session.exec(
+        select(DocumentVersion).where(DocumentVersion.document_id == document_id,
+                                      DocumentVersion.number == number)
+    ).first()
+    if version is None:
+        raise not_found("phiên bản tài liệu", "Document version")
+    return version
+
+
+def viewable(session: Session, actor: Actor, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise not_found("tài liệu", "Document")
+    authorize(session, actor, document.meeting_id, Action.VIEW)
+    return document
+
+
+def versions(session: Session, actor: Actor, document_id: int) -> list[DocumentVersion]:
+    viewable(session, actor, document_id)
+    return list(session.exec(
+        select(DocumentVersion).where(DocumentVersion.document_id == document_id)
+        .order_by(col(DocumentVersion.number))
+    ))
+
+
+def may_replace(session: Session, actor: Actor, document_id: int) -> None:
+    """Checked before an upload is read, so only the secretary can make the server work."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise not_found("tài liệu", "Document")
+    authorize(session, actor, document.meeting_id, Action.PREPARE)
+
+
+def replace_document(
+    session: Session, blobs: BlobStore, actor: Actor, document_id: int, *,
+    filename: str, ingested: Ingested,
+) -> tuple[DocumentVersion, list[Event]]:
+    """A new version of a document; the old ones stay in the record and the blob store."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise not_found("tài liệu", "Document")
+    meeting, _ = authorize(session, actor, document.meeting_id, Action.PREPARE)
+    if meeting.status == MeetingStatus.SEALED.value:
+        raise conflict("meeting_sealed",
+                       "Biên bản cuộc họp đã niêm phong; không thay được tài liệu.",
+                       "The meeting's minutes are sealed; its documents can no longer change.")
+    previous = current_version(session, document_id)
+    if blobs.exists(previous.original_sha256) and \
+            previous.original_sha256 == _sha(ingested.original):
+        raise conflict("same_version", "Tệp này giống hệt phiên bản hiện tại.",
+                       "This file is the same as the current version.")
+    version = store_version(session, blobs, document, ingested, number=previous.number + 1,
+                            filename=safe_filename(filename), user_id=actor.user_id)
+    record.append(session, document.meeting_id, "document.version",
+                  {"document_id": document_id, "version": version.number,
+                   "sha256": version.sha256, "original_sha256": version.original_sha256,
+                   "pages": version.page_count}, actor.user_id)
+    return version, [Event(document.meeting_id, "document.version", {
+        "document_id": document_id, "version": version.number, "sha256": version.sha256,
+        "original_sha256": version.original_sha256, "page_count": version.page_count,
+        "previous_page_count": previous.page_count,
+    })]
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_filename(filename: str) -> str:
+    return (filename or "tai-lieu.pdf").replace("/", "_").replace("\\", "_")[:300]
+
+
+def _needle(query: str) -> str:
+    needle = fold(query or "")
+    if len(needle) < 2:
+        raise invalid("short_query", "Hãy nhập ít nhất 2 ký tự để tìm.",
+                      "Type at least 2 characters to search.")
+    if len(needle) > 200:
+        raise invalid("long_query", "Từ khóa tìm kiếm dài quá 200 ký tự.",
+                      "The search text is longer than 200 characters.")
+    return needle
+
+
+def _boxes(row: DocumentPage, needle: str) -> list[list[float]]:
+    words = json.loads(row.words)
+    starts: list[int] = []
+    pos = 0
+    for w in words:
+        starts.append(pos)
+        pos += len(fold(w[4])) + 1
+    boxes: list[list[float]] = []
+    i = row.search_text.find(needle)
+    while i != -1 and len(boxes) < MAX_HITS:
+        end = i + len(needle)
+        for k, start in enumerate(starts):
+            if start < end and start + len(fold(words[k][4])) > i:
+                boxes.append(words[k][:4])
+        i = row.search_text.find(needle, end)
+    return boxes
+
+
+def _search(session: Session, shas: dict[str, list[Document]], needle: str
+            ) -> list[dict[str, Any]]:
+    if not shas:
+        return []
+    rows = session.exec(
+        select(DocumentPage)
+        .where(col(DocumentPage.sha256).in_(list(shas)),
+               col(DocumentPage.search_text).contains(needle, autoescape=True))
+        .order_by(col(DocumentPage.page))
+        .limit(MAX_HITS)
+    )
+    hits = []
+    for row in rows:
+        boxes = _boxes(row, needle)
+        for document in shas[row.sha256]:
+            hits.append({"document_id": document.id, "title": document.title,
+                         "page": row.page, "boxes": boxes})
+    return hits
+
+
+def search_document(session: Session, actor: Actor, document_id: int, query: str
+                    ) -> list[dict[str, Any]]:
+    needle = _needle(query)
+    document = viewable(session, actor, document_id)
+    return _search(session, {current_version(session, document_id).sha256: [document]}, needle)
+
+
+def search_meeting(session: Session, actor: Actor, meeting_id: int, query: str
+                   ) -> list[dict[str, Any]]:
+    needle = _needle(query)
+    authorize(session, actor, meeting_id, Action.VIEW)
+    shas: dict[str, list[Document]] = {}
+    for d in session.exec(select(Document).where(Document.meeting_id == meeting_id)
+                          .order_by(col(Document.id))):
+        shas.setdefault(current_version(session, d.id or 0).sha256, []).append(d)
+    hits = _search(session, shas, needle)
+    return sorted(hits, key=lambda h: (h["document_id"], h["page"]))
+
+
+def policy(session: Session, meeting_id: int) -> DocumentPolicy:
+    found = session.get(DocumentPolicy, meeting_id)
+    return found or DocumentPolicy(meeting_id=meeting_id)
+
+
+def policy_view(p: DocumentPolicy) -> dict[str, Any]:
+    return {"confidential": p.confidential, "downloads": p.downloads and not p.confidential}
+
+
+def set_policy(session: Session, actor: Actor, meeting_id: int, *, confidential: bool,
+               downloads: bool) -> tuple[DocumentPolicy, list[Event]]:
+    meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
+    if meeting.status == MeetingStatus.SEALED.value:
+        raise conflict("meeting_sealed", "Cuộc họp đã niêm phong.", "The meeting is sealed.")
+    current = session.get(DocumentPolicy, meeting_id) or DocumentPolicy(meeting_id=meeting_id)
+    current.confidential = confidential
+    current.downloads = downloads and not confidential
+    session.add(current)
+    session.flush()
+    record.append(session, meeting_id, "documents.policy", policy_view(current), actor.user_id)
+    return current, [Event(meeting_id, "documents.policy", policy_view(current))]
+
+
+def meeting_of(session: Session, document: Document) -> Meeting:
+    meeting = session.get(Meeting, document.meeting_id)
+    assert meeting is not None
+    return meeting
