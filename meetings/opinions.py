@@ -40,7 +40,6 @@ from meetings.models import (
     User,
     utcnow,
 )
-from meetings.pdf_pages import check_pdf
 from meetings.views import iso
 
 MAX_DOCUMENTS = 20
@@ -103,7 +102,7 @@ def _visible(session: Session, actor: Actor, opinion_id: int) -> tuple[Opinion, 
     return opinion, preparer
 
 
-def _draft_of(session: Session, actor: Actor, opinion_id: int) -> Opinion:
+def editable_draft(session: Session, actor: Actor, opinion_id: int) -> Opinion:
     opinion = _get(session, opinion_id)
     if not _may_prepare(session, actor, opinion.body_id):
         raise forbidden(
@@ -151,12 +150,13 @@ def attach_document(
     opinion_id: int,
     *,
     filename: str,
-    data: bytes,
+    pdf: bytes,
+    page_count: int,
     title: str = "",
-    max_pages: int = 5000,
 ) -> OpinionDocument:
-    """Check the file is a PDF we can show (as for meeting documents), store it by content."""
-    _draft_of(session, actor, opinion_id)
+    """Store a PDF that the ingest pipeline has already checked and cleaned (meetings.ingest,
+    as for meeting documents), by content."""
+    editable_draft(session, actor, opinion_id)
     count = session.exec(
         select(func.count()).where(OpinionDocument.opinion_id == opinion_id)
     ).one()
@@ -164,13 +164,14 @@ def attach_document(
         raise invalid("too_many_documents",
                       f"Mỗi phiếu có tối đa {MAX_DOCUMENTS} tài liệu.",
                       f"A form carries at most {MAX_DOCUMENTS} documents.")
-    info = check_pdf(data, max_pages=max_pages)
-    digest = blobs.put(data)
+    digest = blobs.put(pdf)
     filename = (filename or "tai-lieu.pdf").replace("/", "_").replace("\\", "_")[:300]
-    doc_title = (title or "").strip() or info.title or filename.rsplit(".", 1)[0]
+    if not filename.lower().endswith(".pdf"):  # an office file arrives converted
+        filename = filename.rsplit(".", 1)[0] + ".pdf"
+    doc_title = (title or "").strip() or filename.rsplit(".", 1)[0]
     document = OpinionDocument(
         opinion_id=opinion_id, title=doc_title[:300], filename=filename, sha256=digest,
-        size=len(data), page_count=info.page_count,
+        size=len(pdf), page_count=page_count,
     )
     session.add(document)
     session.flush()
@@ -179,7 +180,7 @@ def attach_document(
 
 def send(session: Session, actor: Actor, opinion_id: int) -> Opinion:
     """Send the form: fix the voters (the body's voting members now) and the rule."""
-    opinion = _draft_of(session, actor, opinion_id)
+    opinion = editable_draft(session, actor, opinion_id)
     now = utcnow()
     if opinion.deadline <= now:
         raise invalid(

@@ -4,15 +4,14 @@ whoever looks sees the result."""
 
 from __future__ import annotations
 
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from meetings import opinions
-from meetings.errors import DomainError, Kind, invalid
 from phonghop.responses import field_str, field_time, json_response, path_int, read_json
 from phonghop.routes_auth import parts
+from phonghop.routes_documents import receive_upload
 
 
 async def list_opinions(request: Request) -> Response:
@@ -53,29 +52,15 @@ async def attach_document(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     opinion_id = path_int(request, "opinion_id")
-    limit = services.settings.max_upload_mb * 1024 * 1024
-    too_large = DomainError(
-        Kind.TOO_LARGE, "file_too_large",
-        f"Tệp vượt quá giới hạn {services.settings.max_upload_mb} MB.",
-        f"The file is larger than the limit of {services.settings.max_upload_mb} MB.",
-    )
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise too_large
-    async with request.form(max_files=1, max_fields=10, max_part_size=1024 * 1024) as form:
-        upload = form.get("file")
-        title = form.get("title")
-        if not isinstance(upload, UploadFile):
-            raise invalid("file_required", "Hãy chọn một tệp PDF để tải lên (trường 'file').",
-                          "Choose a PDF file to upload (field 'file').")
-        data = await upload.read()
-        filename = upload.filename or "tai-lieu.pdf"
-    if len(data) > limit:
-        raise too_large
+    # Only the form's author makes the server read a file; then the same checks, conversion
+    # and cleaning in child processes as for meeting documents.
+    await services.read(lambda s: opinions.editable_draft(s, actor, opinion_id))
+    upload = await receive_upload(request, services)
     document = await services.write(
         lambda s: opinions.attach_document(
-            s, services.blobs, actor, opinion_id, filename=filename, data=data,
-            title=title if isinstance(title, str) else "", max_pages=services.settings.max_pages,
+            s, services.blobs, actor, opinion_id, filename=upload.filename,
+            pdf=upload.ingested.pdf, page_count=upload.ingested.page_count,
+            title=upload.title or upload.ingested.title,
         )
     )
     return json_response({"document": {"id": document.id, "title": document.title,
