@@ -3,6 +3,7 @@ middleware and lifespan. There is no module-level app."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meetings.errors import DomainError
-from phonghop import routes_auth, routes_documents, routes_meetings, routes_minutes
+from phonghop import (
+    routes_auth,
+    routes_documents,
+    routes_meetings,
+    routes_minutes,
+    routes_votes,
+)
 from phonghop.auth import Sessions
 from phonghop.responses import domain_error_handler, http_error_handler
 from phonghop.services import Services
@@ -90,9 +97,11 @@ def create_app(settings: Settings) -> Starlette:
         services.renderer.start(warm=settings.render_warm)
         await services.hub.start()
         services.hub.on_control(sessions.on_control)
+        sweeper = asyncio.get_running_loop().create_task(routes_votes.sweep_forever(services))
         try:
             yield
         finally:
+            sweeper.cancel()
             await services.hub.close(Close.SHUTDOWN)
             services.renderer.close()
             services.db.dispose()
@@ -102,6 +111,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_meetings.routes,
         *routes_documents.routes,
         *routes_minutes.routes,
+        *routes_votes.routes,
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],
