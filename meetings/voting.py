@@ -149,6 +149,9 @@ def open_vote(
             "Nội dung biểu quyết không được để trống (tối đa 500 ký tự).",
             "The question must not be empty (at most 500 characters).",
         )
+    if seconds is not None and not 5 <= seconds <= 24 * 3600:
+        raise invalid("bad_timer", "Thời gian biểu quyết từ 5 giây đến 24 giờ.",
+                      "The timer must be between 5 seconds and 24 hours.")
     if item_id is not None:
         get_item(session, meeting_id, item_id)
     if open_vote_of(session, meeting_id) is not None:
@@ -185,9 +188,6 @@ def open_vote(
             )
     else:
         min_marks, max_marks = 0, 1
-    if seconds is not None and not 5 <= seconds <= 24 * 3600:
-        raise invalid("bad_timer", "Thời gian biểu quyết từ 5 giây đến 24 giờ.",
-                      "The timer must be between 5 seconds and 24 hours.")
     voters = session.exec(
         select(Participant).where(
             Participant.meeting_id == meeting_id, col(Participant.role).in_(VOTER_ROLES)
