@@ -101,7 +101,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
-            sweeper.cancel()
+            await routes_votes.stop_timers(sweeper)
             await services.hub.close(Close.SHUTDOWN)
             services.renderer.close()
             services.db.dispose()

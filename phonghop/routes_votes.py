@@ -244,6 +244,16 @@ async def sweep_forever(services: Services, every: float = 2.0) -> None:
             log.exception("closing due votes failed")
 
 
+async def stop_timers(sweeper: asyncio.Task[None]) -> None:
+    """Cancel the sweeper and pending timers and wait for them, so that none holds a database
+    connection when the pool is disposed."""
+    loop = asyncio.get_running_loop()
+    pending = [sweeper, *(t for t in _tasks if t.get_loop() is loop)]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
 routes = [
     Route("/api/meetings/{meeting_id:int}/check-in", check_in, methods=["POST"]),
     Route("/api/meetings/{meeting_id:int}/attendance", set_attendance, methods=["POST"]),
