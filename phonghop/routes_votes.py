@@ -18,6 +18,7 @@ from meetings.access import Action, authorize
 from meetings.errors import DomainError, invalid
 from meetings.models import Vote, utcnow
 from meetings.views import vote_view
+from phonghop.ballot_box import ballot_box
 from phonghop.responses import field_int, field_str, json_response, path_int, read_json
 from phonghop.routes_auth import parts
 from phonghop.services import Services
@@ -148,7 +149,7 @@ async def cast_ballot(request: Request) -> Response:
     choice = data.get("choice") if isinstance(data.get("choice"), str) else None
     for_user = field_int(data, "for_user", optional=True)
     marks = _marks(data)
-    mine = await services.perform(lambda s: voting.cast_ballot(
+    mine = await ballot_box(services).cast(lambda s: voting.cast_ballot(
         s, actor, vote_id, choice, marks=marks, for_user=for_user))
     return json_response(mine, status=201)
 

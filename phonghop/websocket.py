@@ -28,6 +28,7 @@ from meetings.errors import DomainError
 from meetings.models import MeetingStatus, Role
 from meetings.snapshot import snapshot
 from phonghop.auth import COOKIE, Sessions
+from phonghop.ballot_box import ballot_box
 from phonghop.services import Services, meeting_channel, staff_channel, user_channel
 from realtime.broker import Position, Publication
 from realtime.client import Client, State
@@ -300,7 +301,7 @@ class Conversation:
                                 "or marks.", command.id)
         actor = self.actor
         # The reply is sent only after the ballot is committed.
-        mine = await self.services.perform(lambda s: voting.cast_ballot(
+        mine = await ballot_box(self.services).cast(lambda s: voting.cast_ballot(
             s, actor, vote_id, choice if isinstance(choice, str) else None,
             marks=marks if isinstance(marks, list) else None, for_user=for_user))
         self.client.send(reply_frame(command.id, mine))
