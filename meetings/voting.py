@@ -366,7 +366,10 @@ def cast_ballot(
     *,
     marks: list[int] | None = None,
     for_user: int | None = None,
+    progress: bool = True,
 ) -> tuple[dict[str, Any], list[Event]]:
+    """Cast one ballot. `progress` False leaves the progress events to the caller (a batch
+    computes them once, with `progress_events`)."""
     # A shared lock: ballots go in side by side, but never while the vote is being closed.
     vote = _get_vote(session, vote_id, share=True)
     meeting, _ = authorize(session, actor, vote.meeting_id, Action.VOTE)
@@ -393,7 +396,6 @@ def cast_ballot(
             "Người này đã biểu quyết trong lần này; phiếu đã ghi nhận không thay đổi được.",
             "This person has already voted in this vote; an accepted ballot cannot be changed.",
         ) from None
-    cast = cast_count(session, vote_id)
     mine: dict[str, Any] = {"vote_id": vote_id}
     if vote.kind == "secret":
         mine["secret"] = True
@@ -403,16 +405,30 @@ def cast_ballot(
         mine["choice"] = the_choice
     if proxy is not None:
         mine["for_user"] = voter
-    events = [
-        Event.for_user(vote.meeting_id, actor.user_id, "ballot.accepted", mine),
-        Event(vote.meeting_id, "vote.progress",
-              {"vote_id": vote_id, "cast": cast, "eligible": vote.eligible}),
-    ]
-    if vote.kind != "secret":  # live counts of a secret vote would let staff link by timing
-        events.append(Event(vote.meeting_id, "vote.tally",
-                            {"vote_id": vote_id, "tally": ballot_counts(session, vote),
-                             "cast": cast, "voted": voter}, audience=STAFF))
+    events = [Event.for_user(vote.meeting_id, actor.user_id, "ballot.accepted", mine)]
+    if progress:
+        events += progress_events(session, vote, voted=voter)
     return mine, events
+
+
+def progress_events(session: Session, vote: Vote, voted: int | None = None) -> list[Event]:
+    """The count cast so far for everyone; for staff, the live tally of an open vote (never of
+    a secret one: live counts would let staff link ballots by timing)."""
+    cast = cast_count(session, vote.id or 0)
+    events = [Event(vote.meeting_id, "vote.progress",
+                    {"vote_id": vote.id, "cast": cast, "eligible": vote.eligible})]
+    if vote.kind != "secret":
+        data: dict[str, Any] = {"vote_id": vote.id, "tally": ballot_counts(session, vote),
+                                "cast": cast}
+        if voted is not None:
+            data["voted"] = voted
+        events.append(Event(vote.meeting_id, "vote.tally", data, audience=STAFF))
+    return events
+
+
+def progress_of(session: Session, vote_id: int) -> list[Event]:
+    vote = session.get(Vote, vote_id)
+    return progress_events(session, vote) if vote is not None else []
 
 
 def _chair_choice(session: Session, vote: Vote) -> str | None:

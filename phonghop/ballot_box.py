@@ -22,14 +22,16 @@ from meetings.events import Event
 from phonghop.services import Services
 
 Cast = Callable[[Session], tuple[dict[str, Any], list[Event]]]
+Progress = Callable[[Session, int], list[Event]]
 COALESCED = ("vote.progress", "vote.tally")
 PROGRESS_EVERY = 0.1
 MAX_BATCH = 400
 
 
 class BallotBox:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, progress: Progress) -> None:
         self.services = services
+        self.progress = progress
         self._queue: list[tuple[Cast, asyncio.Future[dict[str, Any]]]] = []
         self._worker: asyncio.Task[None] | None = None
         self._pending: dict[tuple[int, str], Event] = {}
@@ -67,12 +69,21 @@ class BallotBox:
     def _commit(self, fns: list[Cast]) -> list[tuple[dict[str, Any], list[Event]] | DomainError]:
         outcomes: list[tuple[dict[str, Any], list[Event]] | DomainError] = []
         with self.services.db.write() as session:
+            votes: set[int] = set()
             for fn in fns:
                 try:
                     with session.begin_nested():
-                        outcomes.append(fn(session))
+                        outcome = fn(session)
+                        outcomes.append(outcome)
+                        votes.add(int(outcome[0]["vote_id"]))
                 except DomainError as exc:
                     outcomes.append(exc)
+            # progress once per batch, not once per ballot; rides on the first accepted one
+            extra = [e for v in sorted(votes) for e in self.progress(session, v)]
+            for done in outcomes:
+                if not isinstance(done, DomainError):
+                    done[1].extend(extra)
+                    break
         return outcomes  # committed when the block ended
 
     async def _publish(self, events: list[Event]) -> None:
@@ -95,10 +106,10 @@ class BallotBox:
             self._flusher = None
 
 
-def ballot_box(services: Services) -> BallotBox:
+def ballot_box(services: Services, progress: Progress) -> BallotBox:
     """The server's one ballot box (kept on its Services)."""
     box = getattr(services, "_ballot_box", None)
     if not isinstance(box, BallotBox):
-        box = BallotBox(services)
+        box = BallotBox(services, progress)
         setattr(services, "_ballot_box", box)  # noqa: B010
     return box

@@ -149,8 +149,8 @@ async def cast_ballot(request: Request) -> Response:
     choice = data.get("choice") if isinstance(data.get("choice"), str) else None
     for_user = field_int(data, "for_user", optional=True)
     marks = _marks(data)
-    mine = await ballot_box(services).cast(lambda s: voting.cast_ballot(
-        s, actor, vote_id, choice, marks=marks, for_user=for_user))
+    mine = await ballot_box(services, voting.progress_of).cast(lambda s: voting.cast_ballot(
+        s, actor, vote_id, choice, marks=marks, for_user=for_user, progress=False))
     return json_response(mine, status=201)
 
 

@@ -301,9 +301,11 @@ class Conversation:
                                 "or marks.", command.id)
         actor = self.actor
         # The reply is sent only after the ballot is committed.
-        mine = await ballot_box(self.services).cast(lambda s: voting.cast_ballot(
+        box = ballot_box(self.services, voting.progress_of)
+        mine = await box.cast(lambda s: voting.cast_ballot(
             s, actor, vote_id, choice if isinstance(choice, str) else None,
-            marks=marks if isinstance(marks, list) else None, for_user=for_user))
+            marks=marks if isinstance(marks, list) else None, for_user=for_user,
+            progress=False))
         self.client.send(reply_frame(command.id, mine))
 
 
