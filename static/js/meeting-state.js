@@ -29,7 +29,8 @@ const handlers = {
   attendance: (s, d) => ({
     ...s,
     participants: s.participants.map((p) =>
-      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in } : p),
+      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in, attendance: d.attendance ?? p.attendance } : p),
+    quorum: d.quorum ?? s.quorum,
   }),
   'vote.opened': (s, d) => ({
     ...s,
@@ -39,7 +40,8 @@ const handlers = {
   'vote.progress': (s, d) => (s.open_vote?.id === d.vote_id
     ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, eligible: d.eligible } } : s),
   'vote.tally': (s, d) => (s.open_vote?.id === d.vote_id
-    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally } } : s),
+    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally,
+      not_voted: (s.open_vote.not_voted || []).filter((p) => p.user_id !== d.voted) } } : s),
   'vote.closed': (s, d) => ({
     ...s,
     open_vote: s.open_vote?.id === d.id ? null : s.open_vote,
@@ -47,7 +49,9 @@ const handlers = {
     justClosed: d,
   }),
   'ballot.accepted': (s, d) => (s.open_vote?.id === d.vote_id
-    ? { ...s, open_vote: { ...s.open_vote, my_choice: d.choice } } : s),
+    ? { ...s, open_vote: { ...s.open_vote, voted: d.for_user ? s.open_vote.voted : true,
+      my_choice: d.for_user ? s.open_vote.my_choice : (d.choice ?? null),
+      my_marks: d.for_user ? s.open_vote.my_marks : (d.marks ?? null) } } : s),
   'note.saved': (s, d) => (s.notes[d.document_id]
     ? { ...s, notes: { ...s.notes, [d.document_id]: upsert(s.notes[d.document_id], d) } } : s),
   'note.deleted': (s, d) => (s.notes[d.document_id]
