@@ -80,7 +80,7 @@ export function ScreenPage({ id }) {
         <${QuorumLine} quorum=${state?.quorum} />
         <${ConnBadge} state=${terminal ? 'closed' : connState} />
       </header>
-      <${CheckInCode} id=${id} running=${state?.meeting.status === 'running'} />
+      ${!state?.justClosed && html`<${CheckInCode} id=${id} running=${state?.meeting.status === 'running'} />`}
       <main class="screen-stage" ref=${stage}>
         ${loadError && html`<${ErrorBox} error=${loadError} />`}
         ${found
