@@ -407,11 +407,11 @@ def cast_ballot(
         mine["for_user"] = voter
     events = [Event.for_user(vote.meeting_id, actor.user_id, "ballot.accepted", mine)]
     if progress:
-        events += progress_events(session, vote, voted=voter)
+        events += progress_events(session, vote)
     return mine, events
 
 
-def progress_events(session: Session, vote: Vote, voted: int | None = None) -> list[Event]:
+def progress_events(session: Session, vote: Vote) -> list[Event]:
     """The count cast so far for everyone; for staff, the live tally of an open vote (never of
     a secret one: live counts would let staff link ballots by timing)."""
     cast = cast_count(session, vote.id or 0)
@@ -420,8 +420,8 @@ def progress_events(session: Session, vote: Vote, voted: int | None = None) -> l
     if vote.kind != "secret":
         data: dict[str, Any] = {"vote_id": vote.id, "tally": ballot_counts(session, vote),
                                 "cast": cast}
-        if voted is not None:
-            data["voted"] = voted
+        if vote.kind == "named":  # who has not voted yet: named votes only
+            data["not_voted"] = not_voted(session, vote)
         events.append(Event(vote.meeting_id, "vote.tally", data, audience=STAFF))
     return events
 

@@ -209,3 +209,21 @@ def test_record_and_minutes_show_opening_closing_and_result(login, settings) -> 
     assert "Không tán thành: Vũ Thị Lan" in words
     assert "bỏ phiếu kín" in words
     assert "Phạm Văn Hải: 4 phiếu (trúng cử)" in words
+
+
+def test_secretary_sees_who_has_not_voted_in_a_named_vote_only(login) -> None:  # type: ignore[no-untyped-def]
+    sec = login("thuky")
+    start(sec, 1)
+    named = sec.post("/api/meetings/1/votes", json={"question": "Ghi tên?"}).json()["vote"]["id"]
+    for name in VOTERS[:4]:
+        login(name).post(f"/api/votes/{named}/ballots", json={"choice": "yes"})
+    missing = [p["full_name"] for p in snapshot(sec, 1)["open_vote"]["not_voted"]]
+    assert sorted(missing) == ["Vũ Thị Lan", "Đỗ Quang Vinh"]
+    assert "not_voted" not in snapshot(login("uyvien1"), 1)["open_vote"]
+    sec.post(f"/api/votes/{named}/close")
+    counts_only = sec.post("/api/meetings/1/votes", json={"question": "Đếm?",
+                                                          "kind": "counts"}).json()["vote"]["id"]
+    login("uyvien1").post(f"/api/votes/{counts_only}/ballots", json={"choice": "no"})
+    staff_view = snapshot(sec, 1)["open_vote"]
+    assert "not_voted" not in staff_view and staff_view["tally"]["no"] == 1
+    assert sec.get(f"/api/votes/{counts_only}").json()["vote"]["ballots"] == []

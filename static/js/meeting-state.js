@@ -41,7 +41,7 @@ const handlers = {
     ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, eligible: d.eligible } } : s),
   'vote.tally': (s, d) => (s.open_vote?.id === d.vote_id
     ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally,
-      not_voted: (s.open_vote.not_voted || []).filter((p) => p.user_id !== d.voted) } } : s),
+      not_voted: d.not_voted ?? s.open_vote.not_voted } } : s),
   'vote.closed': (s, d) => ({
     ...s,
     open_vote: s.open_vote?.id === d.id ? null : s.open_vote,
