@@ -194,8 +194,9 @@ async def get_vote(request: Request) -> Response:
 async def body_rules(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
-    body_id = path_int(request, "body_id")
     data = await read_json(request)
+    body_id = field_int(data, "body_id")
+    assert body_id is not None
     body = await services.write(lambda s: voting.set_body_rules(s, actor, body_id, data))
     return json_response(voting.body_rules_view(body))
 
@@ -265,6 +266,6 @@ routes = [
     Route("/api/votes/{vote_id:int}/ballots", cast_ballot, methods=["POST"]),
     Route("/api/votes/{vote_id:int}/close", close_vote, methods=["POST"]),
     Route("/api/votes/{vote_id:int}/cancel", cancel_vote, methods=["POST"]),
-    Route("/api/bodies/{body_id:int}/vote-rules", body_rules, methods=["PUT"]),
+    Route("/api/vote-rules", body_rules, methods=["PUT"]),
     Route("/api/vote-presets", presets, methods=["GET"]),
 ]

@@ -131,12 +131,12 @@ def test_body_rule_preset_and_per_vote_override(login, demo) -> None:  # type: i
     sec = login("thuky")
     presets = sec.get("/api/vote-presets").json()["presets"]
     assert {p["key"] for p in presets} >= {"people_council", "company_board"}
-    r = sec.put(f"/api/bodies/{demo.body_id}/vote-rules", json={"preset": "company_board"})
+    r = sec.put("/api/vote-rules", json={"body_id": demo.body_id, "preset": "company_board"})
     assert r.status_code == 200, r.text
     assert r.json()["rule"]["tie"] == "chair" and r.json()["proxies_allowed"] is True
-    error_of(login("uyvien1").put(f"/api/bodies/{demo.body_id}/vote-rules",
-                                  json={"preset": "people_council"}), 403)
-    error_of(sec.put(f"/api/bodies/{demo.body_id}/vote-rules", json={"numerator": 3,
+    error_of(login("uyvien1").put("/api/vote-rules", json={"body_id": demo.body_id,
+                                                           "preset": "people_council"}), 403)
+    error_of(sec.put("/api/vote-rules", json={"body_id": demo.body_id, "numerator": 3,
                                                                      "denominator": 2}), 422,
              "bad_rule")
     start(sec, 1)
