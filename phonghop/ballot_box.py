@@ -4,7 +4,7 @@ Ballots that arrive together go into one write transaction (the single SQLite wr
 PostgreSQL transaction), each in its own savepoint so that one refusal does not spoil the
 others. Every caller gets its answer only after that transaction has committed: a ballot is
 never acknowledged before it is durable. Progress events (`vote.progress`, `vote.tally`) are
-published at most ten times a second per vote, the latest winning, so that 1,600 ballots do not
+published at most four times a second per vote, the latest winning, so that 1,600 ballots do not
 become 1,600 x 1,600 frames; `ballot.accepted` goes out at once.
 """
 
@@ -24,7 +24,7 @@ from phonghop.services import Services
 Cast = Callable[[Session], tuple[dict[str, Any], list[Event]]]
 Progress = Callable[[Session, int], list[Event]]
 COALESCED = ("vote.progress", "vote.tally")
-PROGRESS_EVERY = 0.1
+PROGRESS_EVERY = 0.25
 MAX_BATCH = 400
 
 
