@@ -71,3 +71,67 @@ def passes(rule: Rule, tally: Tally) -> bool:
     if rule.strict:
         return tally.yes * rule.denominator > rule.numerator * basis
     return tally.yes * rule.denominator >= rule.numerator * basis
+
+
+# --- Ties, presets and elections (issue 5) -------------------------------------------------
+
+
+class Tie(StrEnum):
+    FAILS = "fails"  # yes == no: the motion fails
+    CHAIR = "chair"  # yes == no: the side the chair voted for wins (company boards)
+
+
+def decide(rule: Rule, tally: Tally, tie: Tie = Tie.FAILS, chair_choice: str | None = None) -> bool:
+    """The outcome of a yes/no/abstain vote. A tie (as many yes as no, at least one of each)
+    goes to the chair's side only under Tie.CHAIR and only if the chair voted yes or no; the
+    threshold still applies to every other case."""
+    if tie is Tie.CHAIR and tally.yes == tally.no and tally.yes > 0:
+        return chair_choice == "yes"
+    return passes(rule, tally)
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    vi: str
+    en: str
+    rule: Rule
+    tie: Tie
+    quorum: tuple[int, int] | None  # share of all members that must be present, at least
+    proxies: bool
+
+
+# The result rules of the bodies in BRIEF.md. Check each body's current law before relying on
+# one: these are defaults a secretary can override per vote.
+PRESETS: dict[str, Preset] = {p.key: p for p in (
+    Preset("people_committee", "Ủy ban nhân dân", "People's Committee",
+           Rule(Basis.ALL_MEMBERS, 1, 2, True), Tie.FAILS, (2, 3), False),
+    Preset("people_council", "Hội đồng nhân dân", "People's Council",
+           Rule(Basis.ALL_MEMBERS, 1, 2, True), Tie.FAILS, (2, 3), False),
+    Preset("people_council_two_thirds", "Hội đồng nhân dân (2/3 tổng số đại biểu)",
+           "People's Council (two thirds of all delegates)",
+           Rule(Basis.ALL_MEMBERS, 2, 3, False), Tie.FAILS, (2, 3), False),
+    Preset("company_board", "Hội đồng quản trị công ty", "Company board",
+           Rule(Basis.PRESENT, 1, 2, True), Tie.CHAIR, (3, 4), True),
+)}
+
+
+def quorum_required(members: int, numerator: int, denominator: int) -> int:
+    """How many members must be present for a quorum of at least numerator/denominator."""
+    if numerator <= 0 or denominator <= 0:
+        return 0
+    return -(-members * numerator // denominator)
+
+
+def elected(rule: Rule, marks: list[int], seats: int, eligible: int, present: int,
+            valid: int) -> list[int]:
+    """An election: the options whose marks reach the threshold (basis: cast = valid ballots),
+    best first, at most `seats`; options tied at the last seat are all left out (a new round
+    decides)."""
+    passing = [i for i, m in enumerate(marks)
+               if passes(rule, Tally(m, 0, valid - m, eligible, present))]
+    passing.sort(key=lambda i: -marks[i])
+    if len(passing) > seats and seats > 0 and marks[passing[seats - 1]] == marks[passing[seats]]:
+        cutoff = marks[passing[seats]]
+        return [i for i in passing[:seats] if marks[i] > cutoff]
+    return passing[:seats]

@@ -3,6 +3,7 @@ previewing, and sealing them into a PAdES-signed PDF. A sealed meeting never cha
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -212,11 +213,12 @@ def gather(session: Session, meeting: Meeting, *, number: int | None, draft: boo
                 yes=v.yes or 0,
                 no=v.no or 0,
                 abstain=v.abstain or 0,
-                not_voted=v.eligible - (v.yes or 0) - (v.no or 0) - (v.abstain or 0),
+                not_voted=v.eligible - _cast_of(v),
                 eligible=v.eligible,
                 passed=v.passed if v.status == VoteStatus.CLOSED.value else None,
                 rule_text=Rule(Basis(v.rule_basis), v.rule_numerator, v.rule_denominator,
                                v.rule_strict).text("vi"),
+                **vote_minutes_extras(session, v),
             )
             for v in votes
             if v.item_id == item.id and v.status != VoteStatus.OPEN.value
@@ -357,3 +359,50 @@ def seal(
     )
     return row, [Event(meeting_id, "minutes.sealed",
                        {"number": number, "sha256": digest, "status": meeting.status})]
+
+
+# --- votes (issue 5): kinds, quorum override, elections, names ----------------------------
+
+
+def _cast_of(v: Vote) -> int:
+    if v.counts:
+        return int(json.loads(v.counts).get("cast", 0))
+    return (v.yes or 0) + (v.no or 0) + (v.abstain or 0)
+
+
+KIND_VI = {"named": "biểu quyết công khai, ghi tên", "counts": "biểu quyết công khai",
+           "secret": "bỏ phiếu kín"}
+CHOICE_VI = {"yes": "Tán thành", "no": "Không tán thành", "abstain": "Không ý kiến"}
+
+
+def vote_minutes_extras(session: Session, v: Vote) -> dict[str, Any]:
+    from meetings.voting import named_ballots, vote_options
+
+    lines = [f"Hình thức: {KIND_VI.get(v.kind, v.kind)}."]
+    if v.quorum_overridden:
+        lines.append(f"Biểu quyết được mở khi chưa đủ số lượng tham dự (có mặt {v.present}, "
+                     f"cần {v.quorum_required}), theo quyết định của chủ tọa.")
+    if v.rule_tie == "chair":
+        lines.append("Trường hợp hòa phiếu: quyết định theo phía có ý kiến của chủ tọa.")
+    if v.status == VoteStatus.CANCELLED.value and v.cancel_reason:
+        lines.append(f"Lý do hủy: {v.cancel_reason}.")
+    options = vote_options(v)
+    counts = json.loads(v.counts) if v.counts else {}
+    if options and counts:
+        elected = set(counts.get("elected", []))
+        lines.append("Kết quả từng phương án: " + "; ".join(
+            f"{o}: {m} phiếu" + (" (trúng cử)" if i in elected else "")
+            for i, (o, m) in enumerate(zip(options, counts["marks"], strict=True))) + ".")
+    if v.kind == "named" and v.status == VoteStatus.CLOSED.value:
+        groups: dict[str, list[str]] = {}
+        for b in named_ballots(session, v):
+            label = CHOICE_VI.get(b["choice"] or "", "")
+            if options:
+                label = "Chọn " + ", ".join(options[i] for i in b["marks"] or []) \
+                    if b["marks"] else "Không chọn phương án nào"
+            holder = session.get(User, b["cast_by"]) if b["cast_by"] else None
+            proxy = f" (do {holder.full_name} biểu quyết thay)" if holder else ""
+            groups.setdefault(label, []).append(b["full_name"] + proxy)
+        for label, people in groups.items():
+            lines.append(f"{label}: {', '.join(people)}.")
+    return {"details": tuple(lines), "election": bool(options)}

@@ -101,6 +101,9 @@ class MinutesVote:
     eligible: int
     passed: bool | None  # None: the vote was cancelled
     rule_text: str  # in Vietnamese, e.g. "quá 1/2 tổng số thành viên"
+    # Issue 5: kind, quorum override, election results, who voted what (named votes).
+    details: tuple[str, ...] = ()
+    election: bool = False
 
 
 @dataclass(frozen=True)
@@ -408,6 +411,8 @@ def _vote_html(vote: MinutesVote) -> str:
         f"tán thành {vote.yes}/{vote.eligible}, không tán thành {vote.no}, "
         f"không ý kiến {vote.abstain}, chưa biểu quyết {vote.not_voted}"
     )
+    if vote.election:
+        counts = f"số phiếu {vote.eligible - vote.not_voted}/{vote.eligible}"
     rule = _clean(vote.rule_text)
     if vote.passed is None:
         result = "<b>biểu quyết đã bị hủy</b>, không có kết quả"
@@ -420,7 +425,12 @@ def _vote_html(vote: MinutesVote) -> str:
     return (
         f"<p><i>Biểu quyết:</i> {_text(_clean(vote.question))}. "
         f"Kết quả: {_text(counts)}; {result}.</p>"
-    )
+    ) + _vote_details_html(vote)
+
+
+def _vote_details_html(vote: MinutesVote) -> str:
+    """The lines issue 5 adds under a vote: kind, override, election, names."""
+    return "".join(f"<p>{_text(_clean(line))}</p>" for line in vote.details)
 
 
 def _flow_speakers_and_opinions(layout: _Layout, data: MinutesData) -> None:

@@ -88,6 +88,12 @@ class Body(SQLModel, table=True):
     rule_numerator: int = 1
     rule_denominator: int = 2
     rule_strict: bool = True
+    # Votes and attendance (issue 5): tie handling, quorum (0/1: none), proxies, default kind.
+    rule_tie: str = Field(default="fails", max_length=16)
+    quorum_numerator: int = 0
+    quorum_denominator: int = 1
+    proxies_allowed: bool = False
+    default_vote_kind: str = Field(default="named", max_length=16)
     # Where the body's signing key lives (PKCS#12), relative to the data directory.
     signing_p12_path: str | None = Field(default=None, max_length=400)
     signer_title: str = Field(default="", max_length=200)
@@ -135,6 +141,11 @@ class Participant(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     role: str = Field(max_length=16)
     checked_in_at: datetime | None = None
+    # "" (not yet known), present, remote, absent, excused; a reason for absent and excused.
+    attendance: str = Field(default="", max_length=16)
+    absence_reason: str = Field(default="", max_length=300)
+    # Who votes for this member while absent (only where the body allows proxies).
+    proxy_user_id: int | None = None
 
 
 class AgendaItem(SQLModel, table=True):
@@ -183,6 +194,19 @@ class Vote(SQLModel, table=True):
     no: int | None = None
     abstain: int | None = None
     passed: bool | None = None
+    # Issue 5: kind (named, counts, secret), options for elections (JSON list; empty for
+    # yes/no/abstain) with min/max marks, tie rule, timer, quorum at opening, result counts.
+    kind: str = Field(default="named", max_length=16)
+    options: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    min_marks: int = 0
+    max_marks: int = 1
+    rule_tie: str = Field(default="fails", max_length=16)
+    closes_at: datetime | None = None
+    present: int | None = None
+    quorum_required: int = 0
+    quorum_overridden: bool = False
+    counts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cancel_reason: str = Field(default="", max_length=300)
 
 
 class Ballot(SQLModel, table=True):
@@ -195,6 +219,9 @@ class Ballot(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id")
     choice: str = Field(max_length=16)
     cast_at: datetime = Field(default_factory=utcnow)
+    # Issue 5: election marks (JSON list of option indices) and who cast it (a proxy).
+    marks: str = Field(default="", max_length=2000)
+    cast_by: int | None = None
 
 
 class Note(SQLModel, table=True):
@@ -401,3 +428,40 @@ class DocumentPolicy(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
     confidential: bool = False
     downloads: bool = True
+# --- Votes and attendance (issue 5) ---------------------------------------------------------
+
+
+class VoteVoter(SQLModel, table=True):
+    """The electorate of one vote, fixed when it opens: who may vote, and who was present."""
+
+    __tablename__ = "vote_voters"
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="votes.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    present: bool = False
+    proxy_user_id: int | None = None
+
+
+class BallotReceipt(SQLModel, table=True):
+    """That a member has voted (not what). One per voter per vote, by the database."""
+
+    __tablename__ = "ballot_receipts"
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="votes.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    cast_by: int | None = None
+
+
+class SecretBallot(SQLModel, table=True):
+    """The content of a secret ballot, with nothing that links it to a voter: a random id,
+    no timestamp, no user; on SQLite a table WITHOUT ROWID (rows ordered by the random id),
+    and every secret vote's ballots are rewritten in random order when it closes."""
+
+    __tablename__ = "secret_ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: str = Field(primary_key=True, max_length=32)
+    vote_id: int = Field(foreign_key="votes.id", index=True)
+    choice: str = Field(default="", max_length=16)
+    marks: str = Field(default="", max_length=2000)

@@ -163,6 +163,7 @@ def check_in(
     if participant.checked_in_at is not None:
         return []
     participant.checked_in_at = utcnow()
+    participant.attendance = "present"
     session.add(participant)
     record.append(session, meeting_id, "attendance.present", {"user_id": target}, actor.user_id)
     return [Event(meeting_id, "attendance", {"user_id": target, "checked_in": True})]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from meetings.access import Action, authorize
 from meetings.accounts import Actor
-from meetings.models import Ballot, Body, Participant, Role, Vote, VoteStatus
+from meetings.attendance import quorum_view
+from meetings.models import Ballot, Body, Participant, Role, Vote, VoteStatus, VoteVoter
 from meetings.preparation import items_with_documents
 from meetings.running import participants
 from meetings.speakers import speakers_for
 from meetings.views import item_view, meeting_view, presentation_view, vote_view
-from meetings.voting import ballot_counts
+from meetings.voting import ballot_counts, cast_count, has_voted, not_voted
 
 
 def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
@@ -26,13 +28,13 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
     for vote in votes:
         if vote.status != VoteStatus.OPEN.value:
             continue
-        counts = ballot_counts(session, vote)
-        open_view = vote_view(vote, cast=sum(counts.values()))
-        open_view["my_choice"] = session.exec(
-            select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.user_id == actor.user_id)
-        ).first()
+        open_view = vote_view(vote, cast=cast_count(session, vote.id or 0))
+        open_view |= my_ballot(session, actor, vote)
         if role in (Role.SECRETARY.value, Role.CHAIR.value):
-            open_view["tally"] = counts
+            if vote.kind != "secret":
+                open_view["tally"] = ballot_counts(session, vote)
+            if vote.kind == "named":
+                open_view["not_voted"] = not_voted(session, vote)
     staff = role in (Role.SECRETARY.value, Role.CHAIR.value) or actor.is_admin
     total, present = session.exec(
         select(func.count(), func.count(col(Participant.checked_in_at)))
@@ -47,7 +49,29 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
         # secretary and the chair get everyone.
         "participants": participants(session, meeting_id, None if staff else actor.user_id),
         "attendance": {"present": present, "total": total},
+        "quorum": quorum_view(session, meeting_id),
         "open_vote": open_view,
         "votes": [vote_view(v) for v in votes if v.status != VoteStatus.OPEN.value],
         "speakers": speakers_for(session, meeting_id, actor.user_id),
     }
+
+
+def my_ballot(session: Session, actor: Actor, vote: Vote) -> dict[str, Any]:
+    """What a member sees of their own ballot: the choice, or for a secret vote only that it
+    was counted; and the absent members they hold a proxy for."""
+    out: dict[str, Any] = {"voted": has_voted(session, vote.id or 0, actor.user_id),
+                           "my_choice": None, "my_marks": None}
+    if vote.kind != "secret":
+        row = session.exec(
+            select(Ballot).where(Ballot.vote_id == vote.id, Ballot.user_id == actor.user_id)
+        ).first()
+        if row is not None:
+            out["my_choice"] = row.choice or None
+            out["my_marks"] = json.loads(row.marks) if row.marks else None
+    proxies = session.exec(
+        select(VoteVoter.user_id).where(VoteVoter.vote_id == vote.id,
+                                        VoteVoter.proxy_user_id == actor.user_id)
+    ).all()
+    out["proxy_for"] = [{"user_id": u, "voted": has_voted(session, vote.id or 0, u)}
+                        for u in proxies]
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,9 @@ def participant_view(p: Participant, u: User) -> dict[str, Any]:
         "role": p.role,
         "checked_in": p.checked_in_at is not None,
         "checked_in_at": iso(p.checked_in_at),
+        "attendance": p.attendance or ("present" if p.checked_in_at is not None else ""),
+        "absence_reason": p.absence_reason,
+        "proxy_user_id": p.proxy_user_id,
     }
 
 
@@ -87,11 +91,30 @@ def vote_view(v: Vote, *, cast: int | None = None) -> dict[str, Any]:
         "opened_at": iso(v.opened_at),
         "closed_at": iso(v.closed_at),
     }
+    out |= vote_details(v)
     if cast is not None:
         out["cast"] = cast
     if v.status != "open":
         out["result"] = {"yes": v.yes, "no": v.no, "abstain": v.abstain, "passed": v.passed}
+        if v.counts:
+            out["counts"] = json.loads(v.counts)
     return out
+
+
+def vote_details(v: Vote) -> dict[str, Any]:
+    """Kind, options, timer, quorum and tie rule of a vote (issue 5)."""
+    return {
+        "kind": v.kind,
+        "options": json.loads(v.options) if v.options else [],
+        "min_marks": v.min_marks,
+        "max_marks": v.max_marks,
+        "tie": v.rule_tie,
+        "closes_at": iso(v.closes_at),
+        "present": v.present,
+        "quorum_required": v.quorum_required,
+        "quorum_overridden": v.quorum_overridden,
+        "cancel_reason": v.cancel_reason,
+    }
 
 
 def note_view(n: Note) -> dict[str, Any]:

@@ -3,6 +3,7 @@ middleware and lifespan. There is no module-level app."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from phonghop import (
     routes_minutes,
     routes_opinions,
     routes_speakers,
+    routes_votes,
 )
 from phonghop.auth import Sessions
 from phonghop.responses import domain_error_handler, http_error_handler
@@ -101,9 +103,11 @@ def create_app(settings: Settings) -> Starlette:
         services.renderer.start(warm=settings.render_warm)
         await services.hub.start()
         services.hub.on_control(sessions.on_control)
+        sweeper = asyncio.get_running_loop().create_task(routes_votes.sweep_forever(services))
         try:
             yield
         finally:
+            await routes_votes.stop_timers(sweeper)
             await services.hub.close(Close.SHUTDOWN)
             services.renderer.close()
             services.db.dispose()
@@ -115,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_minutes.routes,
         *routes_speakers.routes,
         *routes_opinions.routes,
+        *routes_votes.routes,
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],

@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings import preparation, running, voting
+from meetings import preparation, running
 from meetings.documents import current_version
 from meetings.models import Body, Document, Meeting, Participant
 from meetings.snapshot import snapshot
-from meetings.views import document_view, meeting_view, vote_view
+from meetings.views import document_view, meeting_view
 from phonghop.responses import (
     field_int,
     field_str,
@@ -178,54 +178,12 @@ async def present(request: Request) -> Response:
     return json_response({"presentation": events[-1].data})
 
 
-async def check_in(request: Request) -> Response:
-    services, sessions = parts(request)
-    actor = await sessions.require(request)
-    meeting_id = path_int(request, "meeting_id")
-    data = await read_json(request)
-    user_id = field_int(data, "user_id", optional=True)
-    await services.perform(lambda s: running.check_in(s, actor, meeting_id, user_id))
-    return json_response({"ok": True})
-
-
 async def end(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     await services.perform(lambda s: running.end_meeting(s, actor, meeting_id))
     return json_response({"ok": True})
-
-
-async def open_vote(request: Request) -> Response:
-    services, sessions = parts(request)
-    actor = await sessions.require(request)
-    meeting_id = path_int(request, "meeting_id")
-    data = await read_json(request)
-    question = field_str(data, "question")
-    item_id = field_int(data, "item_id", optional=True)
-    vote = await services.perform(
-        lambda s: voting.open_vote(s, actor, meeting_id, question=question, item_id=item_id)
-    )
-    return json_response({"vote": vote_view(vote, cast=0)}, status=201)
-
-
-async def cast_ballot(request: Request) -> Response:
-    services, sessions = parts(request)
-    actor = await sessions.require(request)
-    vote_id = path_int(request, "vote_id")
-    data = await read_json(request)
-    choice = field_str(data, "choice")
-    ballot = await services.perform(lambda s: voting.cast_ballot(s, actor, vote_id, choice))
-    return json_response({"vote_id": vote_id, "choice": ballot.choice}, status=201)
-
-
-async def close_vote(request: Request) -> Response:
-    services, sessions = parts(request)
-    actor = await sessions.require(request)
-    vote_id = path_int(request, "vote_id")
-    vote = await services.perform(lambda s: voting.close_vote(s, actor, vote_id))
-    return json_response({"vote": vote_view(vote)})
-
 
 
 routes = [
@@ -241,9 +199,5 @@ routes = [
           methods=["POST"]),
     Route("/api/meetings/{meeting_id:int}/start", start, methods=["POST"]),
     Route("/api/meetings/{meeting_id:int}/present", present, methods=["POST"]),
-    Route("/api/meetings/{meeting_id:int}/check-in", check_in, methods=["POST"]),
     Route("/api/meetings/{meeting_id:int}/end", end, methods=["POST"]),
-    Route("/api/meetings/{meeting_id:int}/votes", open_vote, methods=["POST"]),
-    Route("/api/votes/{vote_id:int}/ballots", cast_ballot, methods=["POST"]),
-    Route("/api/votes/{vote_id:int}/close", close_vote, methods=["POST"]),
 ]

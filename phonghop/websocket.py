@@ -28,6 +28,7 @@ from meetings.errors import DomainError
 from meetings.models import MeetingStatus, Role
 from meetings.snapshot import snapshot
 from phonghop.auth import COOKIE, Sessions
+from phonghop.ballot_box import ballot_box
 from phonghop.services import Services, meeting_channel, staff_channel, user_channel
 from realtime.broker import Position, Publication
 from realtime.client import Client, State
@@ -291,15 +292,23 @@ class Conversation:
         self.client.send(reply_frame(command.id, {"ok": True}))
 
     async def _cast(self, command: Command) -> None:
-        vote_id, choice = command.data.get("vote_id"), command.data.get("choice")
-        if not isinstance(vote_id, int) or not isinstance(choice, str):
-            raise ProtocolError("bad_ballot", "Phiếu cần vote_id (số) và choice (yes/no/abstain).",
-                                "A ballot needs vote_id (number) and choice (yes/no/abstain).",
-                                command.id)
+        data = command.data
+        vote_id, choice, marks = data.get("vote_id"), data.get("choice"), data.get("marks")
+        for_user = data.get("for_user")
+        if (not isinstance(vote_id, int) or not (isinstance(choice, str) or isinstance(marks, list))
+                or not (for_user is None or isinstance(for_user, int))):
+            raise ProtocolError("bad_ballot",
+                                "Phiếu cần vote_id (số) và choice (yes/no/abstain) hoặc marks.",
+                                "A ballot needs vote_id (number) and choice (yes/no/abstain) "
+                                "or marks.", command.id)
         actor = self.actor
         # The reply is sent only after the ballot is committed.
-        await self.services.perform(lambda s: voting.cast_ballot(s, actor, vote_id, choice))
-        self.client.send(reply_frame(command.id, {"vote_id": vote_id, "choice": choice}))
+        box = ballot_box(self.services, voting.progress_of)
+        mine = await box.cast(lambda s: voting.cast_ballot(
+            s, actor, vote_id, choice if isinstance(choice, str) else None,
+            marks=marks if isinstance(marks, list) else None, for_user=for_user,
+            progress=False))
+        self.client.send(reply_frame(command.id, mine))
 
 
 def _position(raw: Any) -> Position | None:

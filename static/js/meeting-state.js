@@ -42,7 +42,8 @@ const handlers = {
   attendance: (s, d) => ({
     ...s,
     participants: s.participants.map((p) =>
-      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in } : p),
+      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in, attendance: d.attendance ?? p.attendance } : p),
+    quorum: d.quorum ?? s.quorum,
   }),
   'vote.opened': (s, d) => ({
     ...s,
@@ -52,7 +53,8 @@ const handlers = {
   'vote.progress': (s, d) => (s.open_vote?.id === d.vote_id
     ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, eligible: d.eligible } } : s),
   'vote.tally': (s, d) => (s.open_vote?.id === d.vote_id
-    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally } } : s),
+    ? { ...s, open_vote: { ...s.open_vote, cast: d.cast, tally: d.tally,
+      not_voted: d.not_voted ?? s.open_vote.not_voted } } : s),
   'vote.closed': (s, d) => ({
     ...s,
     open_vote: s.open_vote?.id === d.id ? null : s.open_vote,
@@ -60,7 +62,9 @@ const handlers = {
     justClosed: d,
   }),
   'ballot.accepted': (s, d) => (s.open_vote?.id === d.vote_id
-    ? { ...s, open_vote: { ...s.open_vote, my_choice: d.choice } } : s),
+    ? { ...s, open_vote: { ...s.open_vote, voted: d.for_user ? s.open_vote.voted : true,
+      my_choice: d.for_user ? s.open_vote.my_choice : (d.choice ?? null),
+      my_marks: d.for_user ? s.open_vote.my_marks : (d.marks ?? null) } } : s),
   'note.saved': (s, d) => (s.notes[d.document_id]
     ? { ...s, notes: { ...s.notes, [d.document_id]: upsert(s.notes[d.document_id], d) } } : s),
   'note.deleted': (s, d) => (s.notes[d.document_id]

@@ -2,7 +2,8 @@
 // the screen; a corner shows the vote progress; a closed vote shows its result in large.
 // No controls: it only follows.
 
-import { html, useEffect, useRef } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { findDocument, findItem } from '../meeting-state.js';
 import { ConnBadge } from '../ui/badges.js';
@@ -22,6 +23,35 @@ function BigResult({ vote }) {
       <p class="screen-result-meta">${t('vote.cast_of', { cast: r.yes + r.no + r.abstain, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
       <${Outcome} passed=${r.passed} />
     </div>`;
+}
+
+// The check-in QR code, made by the server (signed, valid about two minutes), renewed each
+// minute. Only a staff login may fetch it; any other screen simply shows none.
+function CheckInCode({ id, running }) {
+  const [code, setCode] = useState(null);
+  useEffect(() => {
+    if (!running) return undefined;
+    let stop = false;
+    const load = () => get(`/api/meetings/${id}/checkin-code`)
+      .then((c) => { if (!stop) setCode(c); }).catch(() => {});
+    load();
+    const timer = setInterval(load, 60_000);
+    return () => { stop = true; clearInterval(timer); };
+  }, [id, running]);
+  if (!code) return null;
+  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.svg)}`;
+  return html`
+    <div class="screen-qr" data-testid="screen-qr">
+      <img src=${src} alt=${t('screen.scan_to_check_in')} width="140" height="140" />
+      <p class="small">${t('screen.scan_to_check_in')}</p>
+    </div>`;
+}
+
+function QuorumLine({ quorum }) {
+  if (!quorum) return null;
+  return html`<p class="screen-quorum" data-testid="screen-quorum"
+    data-present=${quorum.members_present} data-required=${quorum.required}>
+    ${t('quorum.line', { present: quorum.members_present, members: quorum.members, required: quorum.required })}</p>`;
 }
 
 export function ScreenPage({ id }) {
@@ -48,8 +78,10 @@ export function ScreenPage({ id }) {
         </div>
         ${item && html`<p class="screen-item" data-testid="screen-item">
           ${t('tablet.item_n', { n: item.position })}: ${item.title}</p>`}
+        <${QuorumLine} quorum=${state?.quorum} />
         <${ConnBadge} state=${terminal ? 'closed' : connState} />
       </header>
+      ${!state?.justClosed && html`<${CheckInCode} id=${id} running=${state?.meeting.status === 'running'} />`}
       <main class="screen-stage" ref=${stage}>
         ${loadError && html`<${ErrorBox} error=${loadError} />`}
         ${found

@@ -129,18 +129,32 @@ function VoteControls({ state, action }) {
   const suggestion = item ? t('console.vote_default', { title: item.title }) : '';
   const [question, setQuestion] = useState(suggestion);
   const [touched, setTouched] = useState(false);
+  const [kind, setKind] = useState('named');
+  const [options, setOptions] = useState('');
+  const [maxMarks, setMaxMarks] = useState(1);
+  const [preset, setPreset] = useState('');
+  const [seconds, setSeconds] = useState('');
+  const [override, setOverride] = useState(false);
   // Follow the presented item until the secretary types a question of their own.
   useEffect(() => { if (!touched) setQuestion(suggestion); }, [suggestion]);
 
   const open = (event) => {
     event.preventDefault();
     return action.run('vote', async () => {
-      await post(`/api/meetings/${meeting.id}/votes`,
-        { question: question.trim(), ...(item ? { item_id: item.id } : {}) });
+      const opts = options.split('\n').map((o) => o.trim()).filter(Boolean);
+      await post(`/api/meetings/${meeting.id}/votes`, {
+        question: question.trim(), kind, ...(item ? { item_id: item.id } : {}),
+        ...(opts.length ? { options: opts, min_marks: 1, max_marks: Math.min(Number(maxMarks) || 1, opts.length) } : {}),
+        ...(preset ? { rule: { preset } } : {}),
+        ...(seconds ? { seconds: Number(seconds) } : {}),
+        ...(override ? { override_quorum: true } : {}),
+      });
       setTouched(false);
+      setOverride(false);
     });
   };
   const close = () => action.run('close', () => post(`/api/votes/${vote.id}/close`));
+  const cancel = () => action.run('cancel', () => post(`/api/votes/${vote.id}/cancel`, {}));
   const past = state.votes.filter((v) => v.status === 'closed');
 
   return html`
@@ -148,17 +162,48 @@ function VoteControls({ state, action }) {
       <h3>${t('console.vote')}</h3>
       ${vote ? html`
         <p class="vote-question">${vote.question}</p>
-        <p class="small muted">${t('console.live_tally')}</p>
-        <${ChoiceBars} counts=${vote.tally || {}} total=${vote.eligible} testid="tally" />
+        <p class="small muted" data-testid="console-vote-kind">${vote.kind ? t(`vote.kind_${vote.kind}`) : ''}</p>
+        ${vote.kind === 'secret'
+          ? html`<p class="small muted">${t('console.secret_no_tally')}</p>`
+          : !(vote.options || []).length && html`<p class="small muted">${t('console.live_tally')}</p>
+            <${ChoiceBars} counts=${vote.tally || {}} total=${vote.eligible} testid="tally" />`}
         <p class="vote-progress" data-testid="tally-cast" data-cast=${vote.cast}>
           ${t('vote.progress', { cast: vote.cast ?? 0, eligible: vote.eligible })}</p>
+        ${vote.not_voted && vote.not_voted.length > 0 && html`<p class="small" data-testid="not-voted">
+          ${t('console.not_voted', { names: vote.not_voted.map((p) => p.full_name).join(', ') })}</p>`}
         <button type="button" class="btn btn-danger btn-block" data-testid="close-vote"
-          disabled=${action.busy !== null} onClick=${close}>${t('console.close_vote')}</button>`
+          disabled=${action.busy !== null} onClick=${close}>${t('console.close_vote')}</button>
+        <button type="button" class="btn btn-block" data-testid="cancel-vote"
+          disabled=${action.busy !== null} onClick=${cancel}>${t('console.cancel_vote')}</button>`
       : meeting.status === 'running' ? html`
         <form onSubmit=${open}>
           <label class="field"><span>${t('console.vote_question')}</span>
             <textarea rows="2" required value=${question} data-testid="vote-question-input"
               onInput=${(e) => { setQuestion(e.target.value); setTouched(true); }}></textarea></label>
+          <label class="field"><span>${t('console.vote_kind')}</span>
+            <select value=${kind} data-testid="vote-kind-input" onChange=${(e) => setKind(e.target.value)}>
+              ${['named', 'counts', 'secret'].map((k) => html`<option value=${k} key=${k}>${t(`vote.kind_${k}`)}</option>`)}
+            </select></label>
+          <label class="field"><span>${t('console.vote_options')}</span>
+            <textarea rows="2" value=${options} data-testid="vote-options-input"
+              onInput=${(e) => setOptions(e.target.value)}></textarea></label>
+          ${options.trim() && html`<label class="field"><span>${t('console.vote_max_marks')}</span>
+            <input type="number" min="1" value=${maxMarks} data-testid="vote-max-marks-input"
+              onInput=${(e) => setMaxMarks(e.target.value)} /></label>`}
+          <label class="field"><span>${t('console.vote_preset')}</span>
+            <select value=${preset} data-testid="vote-preset-input" onChange=${(e) => setPreset(e.target.value)}>
+              <option value="">${t('console.vote_preset_body')}</option>
+              <option value="people_committee">UBND</option>
+              <option value="people_council">HĐND</option>
+              <option value="people_council_two_thirds">HĐND (2/3)</option>
+              <option value="company_board">HĐQT</option>
+            </select></label>
+          <label class="field"><span>${t('console.vote_timer')}</span>
+            <input type="number" min="5" value=${seconds} data-testid="vote-timer-input"
+              onInput=${(e) => setSeconds(e.target.value)} /></label>
+          ${state.quorum && !state.quorum.quorum && html`<label class="field-check">
+            <input type="checkbox" checked=${override} data-testid="vote-override-input"
+              onChange=${(e) => setOverride(e.target.checked)} /> ${t('console.override_quorum')}</label>`}
           <button type="submit" class="btn btn-primary btn-block" data-testid="open-vote"
             disabled=${action.busy !== null || !question.trim()}>${t('console.open_vote')}</button>
         </form>`
@@ -197,6 +242,10 @@ function Attendance({ state, action }) {
   return html`
     <div class="console-block" data-testid="attendance">
       <h3>${t('console.participants', { present, total: participants.length })}</h3>
+      ${state.quorum && html`<p class=${`small ${state.quorum.quorum ? '' : 'notice notice-warn'}`}
+        data-testid="quorum" data-present=${state.quorum.members_present} data-required=${state.quorum.required}>
+        ${t('quorum.line', { present: state.quorum.members_present, members: state.quorum.members, required: state.quorum.required })}
+        ${' · '}${state.quorum.quorum ? t('quorum.ok') : t('quorum.missing')}</p>`}
       <ul class="people">
         ${participants.map((p) => {
           const devices = byUser.get(p.user_id) || [];

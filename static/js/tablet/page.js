@@ -102,8 +102,20 @@ function useViewing(state, conn, liveCount) {
   };
 }
 
+// Opened from the room screen's QR code (/m/{id}?checkin=...): check in with it, once.
+function useCheckInCode(id) {
+  useEffect(() => {
+    const code = new URLSearchParams(window.location.search).get('checkin');
+    if (!code) return;
+    post(`/api/meetings/${id}/check-in`, { code }).catch(() => {}).finally(() => {
+      window.history.replaceState(null, '', window.location.pathname);
+    });
+  }, [id]);
+}
+
 export function TabletPage({ id }) {
   const { state, update, connState, terminal, loadError, liveCount, conn } = useMeeting(id);
+  useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [agendaOpen, setAgendaOpen] = useState(false);
 

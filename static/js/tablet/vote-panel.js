@@ -9,19 +9,43 @@ import { ErrorBox } from '../ui/feedback.js';
 import { CHOICES, VoteResult } from '../ui/vote-result.js';
 
 function Ballot({ vote, onCast, pending }) {
-  if (vote.my_choice) {
+  if (vote.voted || vote.my_choice || vote.my_marks) {
+    const options = vote.options || [];
+    const text = vote.kind === 'secret' ? t('vote.recorded_secret')
+      : vote.my_marks ? t('vote.recorded_marks', { names: vote.my_marks.map((i) => options[i]).join(', ') || '—' })
+        : t('vote.recorded', { choice: t(`choice.${vote.my_choice}`) });
     return html`
-      <div class="ballot-done" data-testid="vote-confirmation" data-choice=${vote.my_choice}>
-        <p class="ballot-done-text">${t('vote.recorded', { choice: t(`choice.${vote.my_choice}`) })}</p>
+      <div class="ballot-done" data-testid="vote-confirmation" data-choice=${vote.my_choice || ''}>
+        <p class="ballot-done-text">${text}</p>
         <p class="muted small">${t('vote.final')}</p>
       </div>`;
   }
+  if ((vote.options || []).length) return html`<${Marks} vote=${vote} onCast=${onCast} pending=${pending} />`;
   return html`
     <div class="ballot-buttons" role="group" aria-label=${vote.question}>
       ${CHOICES.map((c) => html`
         <button type="button" key=${c} class=${`btn btn-vote vote-${c}`} data-testid=${`vote-${c}`}
           disabled=${pending !== null} onClick=${() => onCast(c)}>
           ${pending === c ? t('vote.sending') : t(`choice.${c}`)}</button>`)}
+    </div>`;
+}
+
+// An election: a box per option, between min_marks and max_marks of them.
+function Marks({ vote, onCast, pending }) {
+  const [marked, setMarked] = useState([]);
+  const toggle = (i) => setMarked((m) => (m.includes(i) ? m.filter((x) => x !== i)
+    : m.length < vote.max_marks ? [...m, i] : m));
+  const ok = marked.length >= vote.min_marks && marked.length <= vote.max_marks;
+  return html`
+    <div class="ballot-marks" data-testid="vote-marks">
+      <p class="muted small">${t('vote.marks_hint', { min: vote.min_marks, max: vote.max_marks })}</p>
+      ${vote.options.map((o, i) => html`
+        <label class="field-check" key=${i}>
+          <input type="checkbox" data-testid=${`mark-${i}`} checked=${marked.includes(i)}
+            onChange=${() => toggle(i)} /> ${o}</label>`)}
+      <button type="button" class="btn btn-primary btn-block" data-testid="vote-submit-marks"
+        disabled=${pending !== null || !ok} onClick=${() => onCast({ marks: marked.slice().sort((a, b) => a - b) })}>
+        ${pending !== null ? t('vote.sending') : t('vote.submit_marks')}</button>
     </div>`;
 }
 
@@ -32,14 +56,15 @@ export function VotePanel({ state, update, conn }) {
   const role = state.me.role;
 
   async function cast(choice) {
-    setPending(choice);
+    setPending(typeof choice === 'string' ? choice : 'marks');
     setError(null);
+    const ballot = typeof choice === 'string' ? { choice } : choice;
     try {
       const live = conn();
       // Over the socket when it is up; the HTTP route is the same ballot when it is not.
       const reply = live && live.live
-        ? await live.command('vote.cast', { vote_id: vote.id, choice })
-        : await post(`/api/votes/${vote.id}/ballots`, { choice });
+        ? await live.command('vote.cast', { vote_id: vote.id, ...ballot })
+        : await post(`/api/votes/${vote.id}/ballots`, ballot);
       update((s) => applyPublication(s, { type: 'ballot.accepted', data: reply }));
     } catch (err) {
       setError(err);
@@ -63,6 +88,7 @@ export function VotePanel({ state, update, conn }) {
       aria-live="polite">
       <h2 class="pane-title"><span class="pulse" aria-hidden="true"></span>${t('vote.open_now')}</h2>
       <p class="vote-question" data-testid="vote-question">${vote.question}</p>
+      ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
       ${VOTER_ROLES.includes(role) && html`<${Ballot} vote=${vote} onCast=${cast} pending=${pending} />`}
       ${role === 'guest' && html`<p class="notice notice-info" data-testid="vote-guest">${t('vote.guest')}</p>`}
       ${role === 'secretary' && html`<p class="muted">${t('vote.secretary')}</p>`}

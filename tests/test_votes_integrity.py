@@ -1,0 +1,229 @@
+"""Integrity: refusals (guest, non-member, absent member without proxy, closed and cancelled
+votes), one ballot per voter under two devices pressing at the same instant (HTTP and real
+WebSocket tablets), secret ballots that no one can link to a voter by inspecting the database,
+and every vote's opening, closing and result in the record and the minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pymupdf
+import pytest
+from sqlalchemy import inspect, text
+
+from meetings.db import Database
+from tests.conftest import LiveServer
+from tests.helpers import error_of, snapshot, start
+from tests.test_votes_crash import add_members
+from tests.wsclient import CommandError, Tablet, cookie_for
+
+VOTERS = ("chutich", "phochutich1", "phochutich2", "uyvien1", "uyvien2", "uyvien3")
+
+
+def ids(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {p["username"]: p["user_id"] for p in snapshot(client, 1)["participants"]}
+
+
+def test_refusals(login, demo, settings) -> None:  # type: ignore[no-untyped-def]
+    sec = login("thuky")
+    start(sec, 1)
+    who = ids(sec)
+    sec.post("/api/meetings/1/attendance", json={"user_id": who["uyvien3"], "state": "absent",
+                                                 "reason": "Ốm"})
+    r = sec.post("/api/meetings/1/votes", json={"question": "Thông qua?"})
+    vote_id = r.json()["vote"]["id"]
+    ballot = {"choice": "yes"}
+    # a guest, the secretary, an archivist outside the meeting, a stranger
+    error_of(login("khachmoi").post(f"/api/votes/{vote_id}/ballots", json=ballot), 403,
+             "forbidden")
+    error_of(sec.post(f"/api/votes/{vote_id}/ballots", json=ballot), 403, "forbidden")
+    error_of(login("luutru").post(f"/api/votes/{vote_id}/ballots", json=ballot), 403)
+    # a member of the body added to the meeting after the vote opened is not in its electorate
+    add_members(settings, demo.body_id, 1, 1, prefix="muon")
+    late = login("muon0000")
+    error_of(late.post(f"/api/votes/{vote_id}/ballots", json=ballot), 403, "not_eligible")
+    # an absent member without a proxy; another member voting for them
+    error_of(login("uyvien3").post(f"/api/votes/{vote_id}/ballots", json=ballot), 403, "absent")
+    error_of(login("uyvien1").post(f"/api/votes/{vote_id}/ballots",
+                                   json={"choice": "yes", "for_user": who["uyvien3"]}), 403,
+             "not_proxy")
+    assert login("uyvien1").post(f"/api/votes/{vote_id}/ballots", json=ballot).status_code == 201
+    sec.post(f"/api/votes/{vote_id}/close")
+    body = error_of(login("uyvien2").post(f"/api/votes/{vote_id}/ballots", json=ballot), 409,
+                    "vote_closed")
+    assert "không được tính" in body["message_vi"] and "not counted" in body["message_en"]
+    second = sec.post("/api/meetings/1/votes", json={"question": "Lần 2?"}).json()["vote"]["id"]
+    sec.post(f"/api/votes/{second}/cancel", json={"reason": "Sai nội dung"})
+    error_of(login("uyvien2").post(f"/api/votes/{second}/ballots", json=ballot), 409,
+             "vote_cancelled")
+    error_of(login("uyvien2").post(f"/api/votes/{second}/cancel", json={}), 403, "forbidden")
+
+
+@pytest.mark.parametrize("kind", ["named", "secret"])
+def test_two_devices_of_one_member_at_the_same_instant_over_http(login, kind: str) -> None:  # type: ignore[no-untyped-def]
+    sec = login("thuky")
+    start(sec, 1)
+    vote_id = sec.post("/api/meetings/1/votes",
+                       json={"question": "Cùng lúc?", "kind": kind}).json()["vote"]["id"]
+    devices = [login("uyvien1") for _ in range(6)]
+
+    def press(pair):  # type: ignore[no-untyped-def]
+        client, choice = pair
+        return client.post(f"/api/votes/{vote_id}/ballots", json={"choice": choice}).status_code
+
+    with ThreadPoolExecutor(len(devices)) as pool:
+        codes = list(pool.map(press, zip(devices, ["yes", "no"] * 3, strict=True)))
+    assert sorted(codes) == [201, 409, 409, 409, 409, 409]
+    counts = sec.post(f"/api/votes/{vote_id}/close").json()["vote"]["counts"]
+    assert counts["cast"] == counts["yes"] + counts["no"] + counts["abstain"] == 1
+
+
+@pytest.mark.server
+def test_two_tablets_of_one_member_at_the_same_instant(live_server: LiveServer) -> None:
+    async def run() -> None:
+        server = live_server
+        cookie = await cookie_for(server.url, "uyvien1")
+        tablets = [Tablet(server.ws_url, cookie, server.demo.meeting_id) for _ in range(4)]
+        for t in tablets:
+            await t.connect()
+        sec = server.session("thuky")
+        try:
+            sec.post("/api/meetings/1/start")
+            vote_id = sec.post("/api/meetings/1/votes", json={
+                "question": "Hai máy?", "kind": "secret"}).json()["vote"]["id"]
+
+            async def cast(t: Tablet, choice: str) -> str:
+                try:
+                    await t.command("vote.cast", {"vote_id": vote_id, "choice": choice})
+                    return "ok"
+                except CommandError as exc:
+                    return exc.code
+
+            outcomes = await asyncio.gather(*(cast(t, c) for t, c in
+                                              zip(tablets, ["yes", "no", "yes", "no"],
+                                                  strict=True)))
+            assert sorted(outcomes) == ["already_voted"] * 3 + ["ok"]
+            vote = sec.post(f"/api/votes/{vote_id}/close").json()["vote"]
+            assert vote["counts"]["cast"] == 1
+        finally:
+            sec.close()
+            for t in tablets:
+                await t.close()
+
+    asyncio.run(run())
+
+
+def test_a_secret_ballot_cannot_be_linked_to_its_voter(login, demo, settings) -> None:  # type: ignore[no-untyped-def]
+    """Cast in a known order (the first half yes, then no) by known voters, then inspect every
+    table: no row holds a voter and a choice; the content rows carry no user, no time, random
+    ids, and their stored order is not the casting order."""
+    add_members(settings, demo.body_id, 1, 40, prefix="kin")
+    sec = login("thuky")
+    start(sec, 1)
+    r = sec.post("/api/meetings/1/votes", json={"question": "Bầu trưởng ban?", "kind": "secret"})
+    vote_id = r.json()["vote"]["id"]
+    voters = list(VOTERS) + [f"kin{i:04d}" for i in range(40)]
+    order = []
+    for n, username in enumerate(voters):
+        choice = "yes" if n < len(voters) // 2 else "no"
+        r = login(username).post(f"/api/votes/{vote_id}/ballots", json={"choice": choice})
+        assert r.status_code == 201 and r.json() == {"vote_id": vote_id, "secret": True}
+        order.append(choice)
+        if n == 0:  # the live view shows no tally to anyone, only the number cast
+            assert "tally" not in snapshot(sec, 1)["open_vote"]
+    # the member sees their own ballot counted, not what it was
+    mine = snapshot(login("uyvien1"), 1)["open_vote"]
+    assert mine["voted"] is True and mine["my_choice"] is None
+    closed = sec.post(f"/api/votes/{vote_id}/close").json()["vote"]
+    assert closed["counts"]["yes"] == 23 and closed["counts"]["no"] == 23
+    db = Database(settings.db_url)
+    try:
+        with db.engine.connect() as conn:
+            insp = inspect(conn)
+            columns = {c["name"] for c in insp.get_columns("secret_ballots")}
+            assert columns == {"id", "vote_id", "choice", "marks"}
+            # physical order: rowid on SQLite (none: WITHOUT ROWID, so the key order), ctid on
+            # PostgreSQL
+            if conn.dialect.name == "sqlite":
+                rows = conn.execute(text(
+                    "SELECT id, choice FROM secret_ballots WHERE vote_id = :v"), {"v": vote_id})
+            else:
+                rows = conn.execute(text("SELECT id, choice FROM secret_ballots "
+                                         "WHERE vote_id = :v ORDER BY ctid"), {"v": vote_id})
+            stored = [(i, c) for i, c in rows]
+            assert len(stored) == len(voters)
+            assert [c for _, c in stored] != order  # 1 in C(46,23) by chance
+            assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i, _ in stored)
+            # nothing else in the database pairs this vote's choices with a voter
+            for table in insp.get_table_names():
+                cols = {c["name"] for c in insp.get_columns(table)}
+                if table == "secret_ballots":
+                    continue
+                if "vote_id" in cols and "choice" in cols:
+                    n = conn.execute(text(f"SELECT count(*) FROM {table} WHERE vote_id = :v"),
+                                     {"v": vote_id}).scalar()
+                    assert n == 0, table
+            receipts = conn.execute(text(
+                "SELECT * FROM ballot_receipts WHERE vote_id = :v"), {"v": vote_id}).mappings()
+            for row in receipts:
+                assert set(row) == {"id", "vote_id", "user_id", "cast_by"}
+            # the meeting record holds no choice of a secret vote
+            for (data,) in conn.execute(text("SELECT data FROM record_entries")):
+                entry = json.loads(data)
+                if entry.get("vote_id") == vote_id:
+                    assert "ballots" not in entry and "choice" not in entry
+    finally:
+        db.dispose()
+
+
+def test_record_and_minutes_show_opening_closing_and_result(login, settings) -> None:  # type: ignore[no-untyped-def]
+    sec = login("thuky")
+    start(sec, 1)
+    vote_id = sec.post("/api/meetings/1/votes", json={"question": "Thông qua kế hoạch?",
+                                                      "kind": "named"}).json()["vote"]["id"]
+    for name, choice in zip(VOTERS, ["yes", "yes", "yes", "yes", "no", "abstain"], strict=True):
+        login(name).post(f"/api/votes/{vote_id}/ballots", json={"choice": choice})
+    sec.post(f"/api/votes/{vote_id}/close")
+    election = sec.post("/api/meetings/1/votes", json={
+        "question": "Bầu tổ trưởng", "kind": "secret", "options": ["Phạm Văn Hải", "Vũ Thị Lan"],
+        "min_marks": 1, "max_marks": 1, "rule": {"basis": "cast"}}).json()["vote"]["id"]
+    for name, pick in zip(VOTERS, [0, 0, 0, 0, 1, 1], strict=True):
+        login(name).post(f"/api/votes/{election}/ballots", json={"marks": [pick]})
+    sec.post(f"/api/votes/{election}/close")
+    db = Database(settings.db_url)
+    try:
+        with db.read() as session:
+            from meetings.record import entries
+            kinds = [e.kind for e in entries(session, 1)]
+    finally:
+        db.dispose()
+    assert kinds.count("vote.opened") == 2 and kinds.count("vote.closed") == 2
+    sec.post("/api/meetings/1/end")
+    pdf = sec.get("/api/meetings/1/minutes/preview.pdf")
+    assert pdf.status_code == 200, pdf.text[:300]
+    words = " ".join(" ".join(p.get_text().split()) for p in pymupdf.open(stream=pdf.content))
+    assert "Hình thức: biểu quyết công khai, ghi tên" in words
+    assert "Không tán thành: Vũ Thị Lan" in words
+    assert "bỏ phiếu kín" in words
+    assert "Phạm Văn Hải: 4 phiếu (trúng cử)" in words
+
+
+def test_secretary_sees_who_has_not_voted_in_a_named_vote_only(login) -> None:  # type: ignore[no-untyped-def]
+    sec = login("thuky")
+    start(sec, 1)
+    named = sec.post("/api/meetings/1/votes", json={"question": "Ghi tên?"}).json()["vote"]["id"]
+    for name in VOTERS[:4]:
+        login(name).post(f"/api/votes/{named}/ballots", json={"choice": "yes"})
+    missing = [p["full_name"] for p in snapshot(sec, 1)["open_vote"]["not_voted"]]
+    assert sorted(missing) == ["Vũ Thị Lan", "Đỗ Quang Vinh"]
+    assert "not_voted" not in snapshot(login("uyvien1"), 1)["open_vote"]
+    sec.post(f"/api/votes/{named}/close")
+    counts_only = sec.post("/api/meetings/1/votes", json={"question": "Đếm?",
+                                                          "kind": "counts"}).json()["vote"]["id"]
+    login("uyvien1").post(f"/api/votes/{counts_only}/ballots", json={"choice": "no"})
+    staff_view = snapshot(sec, 1)["open_vote"]
+    assert "not_voted" not in staff_view and staff_view["tally"]["no"] == 1
+    assert sec.get(f"/api/votes/{counts_only}").json()["vote"]["ballots"] == []
