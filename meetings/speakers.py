@@ -23,7 +23,7 @@ from sqlmodel import Session, col, func, select
 from meetings import record
 from meetings.access import Action, authorize
 from meetings.accounts import Actor
-from meetings.errors import conflict, forbidden, invalid, not_found
+from meetings.errors import DomainError, conflict, forbidden, invalid, not_found
 from meetings.events import Event
 from meetings.models import (
     Meeting,
@@ -277,25 +277,33 @@ def request_to_speak(
     return row, [_changed(session, meeting_id), _mine(session, meeting_id, target)]
 
 
-def withdraw(session: Session, actor: Actor, request_id: int) -> list[Event]:
-    """Take a waiting request off the list: its owner, or the staff."""
+def _own_or_staff(session: Session, actor: Actor, request_id: int, status: SpeakerStatus,
+                  not_allowed: DomainError, wrong_status: DomainError) -> SpeakerRequest:
+    """A request its owner or the staff act on, in a running meeting, locked, in `status`."""
     row = _get_request(session, request_id)
     meeting, role = authorize(session, actor, row.meeting_id, Action.VIEW)
     if row.user_id != actor.user_id and role not in STAFF_ROLES:
-        raise forbidden(
-            "forbidden",
-            "Chỉ người đăng ký, thư ký hoặc chủ tọa được rút đăng ký phát biểu này.",
-            "Only the person who asked, the secretary or the chair may withdraw this request.",
-        )
+        raise not_allowed
     _must_be_running(meeting)
     _lock_meeting(session, row.meeting_id)
     session.refresh(row)
-    if row.status != SpeakerStatus.WAITING.value:
-        raise conflict(
-            "not_waiting",
-            "Lượt đăng ký này không còn trong danh sách chờ (đã phát biểu hoặc đã rút).",
-            "This request is no longer waiting (already spoken or withdrawn).",
-        )
+    if row.status != status.value:
+        raise wrong_status
+    return row
+
+
+def withdraw(session: Session, actor: Actor, request_id: int) -> list[Event]:
+    """Take a waiting request off the list: its owner, or the staff."""
+    row = _own_or_staff(
+        session, actor, request_id, SpeakerStatus.WAITING,
+        forbidden("forbidden",
+                  "Chỉ người đăng ký, thư ký hoặc chủ tọa được rút đăng ký phát biểu này.",
+                  "Only the person who asked, the secretary or the chair may withdraw this "
+                  "request."),
+        conflict("not_waiting",
+                 "Lượt đăng ký này không còn trong danh sách chờ (đã phát biểu hoặc đã rút).",
+                 "This request is no longer waiting (already spoken or withdrawn)."),
+    )
     row.status = SpeakerStatus.WITHDRAWN.value
     row.ended_at = utcnow()
     session.add(row)
@@ -385,23 +393,15 @@ def give_floor(
 
 def end_turn(session: Session, actor: Actor, request_id: int) -> tuple[SpeakerRequest, list[Event]]:
     """End the current turn: the staff, or the speaker themself."""
-    row = _get_request(session, request_id)
-    meeting, role = authorize(session, actor, row.meeting_id, Action.VIEW)
-    if role not in STAFF_ROLES and row.user_id != actor.user_id:
-        raise forbidden(
-            "forbidden",
-            "Chỉ thư ký, chủ tọa hoặc chính người đang phát biểu được kết thúc lượt phát biểu.",
-            "Only the secretary, the chair or the speaker may end the turn.",
-        )
-    _must_be_running(meeting)
-    _lock_meeting(session, row.meeting_id)
-    session.refresh(row)
-    if row.status != SpeakerStatus.SPEAKING.value:
-        raise conflict(
-            "not_speaking",
-            "Người này không đang phát biểu.",
-            "This person does not have the floor.",
-        )
+    row = _own_or_staff(
+        session, actor, request_id, SpeakerStatus.SPEAKING,
+        forbidden("forbidden",
+                  "Chỉ thư ký, chủ tọa hoặc chính người đang phát biểu được kết thúc lượt "
+                  "phát biểu.",
+                  "Only the secretary, the chair or the speaker may end the turn."),
+        conflict("not_speaking", "Người này không đang phát biểu.",
+                 "This person does not have the floor."),
+    )
     ended = _end_turn(session, actor, row)
     return row, [ended, _changed(session, row.meeting_id)]
 
