@@ -80,17 +80,21 @@ def authorize(
 
     An admin may view and prepare any meeting; an archivist may view a sealed one."""
     meeting = get_meeting(session, meeting_id)
-    role = role_in(session, actor, meeting_id)
+    return meeting, permit(actor, meeting, role_in(session, actor, meeting_id), action)
+
+
+def permit(actor: Actor, meeting: Meeting, role: str | None, action: Action) -> str | None:
+    """The role, when it (or the actor's standing) allows the action here; else a refusal."""
     if role is not None and role in PERMISSIONS.get(action, frozenset()):
-        return meeting, role
+        return role
     if actor.is_admin and action in (Action.VIEW, Action.PREPARE):
-        return meeting, role
+        return role
     if (
         actor.is_archivist
         and action == Action.VIEW
         and meeting.status == MeetingStatus.SEALED.value
     ):
-        return meeting, role
+        return role
     if role is None and not actor.is_admin and not actor.is_archivist:
         # Do not reveal that a meeting exists to someone who is not in it.
         raise not_found("cuộc họp", "Meeting")

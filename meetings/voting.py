@@ -16,15 +16,16 @@ from __future__ import annotations
 import json
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from meetings import record
-from meetings.access import Action, authorize
+from meetings.access import Action, authorize, get_meeting, permit
 from meetings.accounts import Actor
 from meetings.errors import DomainError, Kind, conflict, forbidden, invalid, not_found
 from meetings.events import STAFF, Event
@@ -43,6 +44,7 @@ from meetings.models import (
     BallotReceipt,
     Body,
     Choice,
+    Meeting,
     Participant,
     Role,
     SecretBallot,
@@ -297,8 +299,8 @@ def _closed(vote: Vote) -> DomainError:
     )
 
 
-def _check_content(vote: Vote, choice: str | None, marks: list[int] | None) -> tuple[str, str]:
-    options = vote_options(vote)
+def _check_content(vote: Vote, options: list[str], choice: str | None,
+                   marks: list[int] | None) -> tuple[str, str]:
     if not options:
         if choice not in {c.value for c in Choice}:
             raise invalid(
@@ -323,14 +325,48 @@ def _check_content(vote: Vote, choice: str | None, marks: list[int] | None) -> t
     return "", json.dumps(sorted(picked))
 
 
-def _voter_row(session: Session, actor: Actor, vote: Vote, for_user: int | None) -> int:
+@dataclass
+class _Desk:
+    """What every ballot of one vote checks against, read once per write transaction: the vote
+    (locked for share), its meeting, everyone's role and attendance, and the electorate. A
+    ballot box casts hundreds of ballots in one transaction; nothing but ballots is written in
+    it, so none of this changes while it lasts."""
+
+    vote: Vote
+    meeting: Meeting
+    options: list[str]
+    roles: dict[int, str]
+    absent: set[int]
+    electorate: dict[int, int | None]  # voter -> who holds their proxy
+
+
+def _desk(session: Session, vote_id: int) -> _Desk:
+    desks: dict[int, _Desk] = session.info.setdefault("voting.desks", {})
+    desk = desks.get(vote_id)
+    if desk is None:
+        # A shared lock: ballots go in side by side, but never while the vote is being closed.
+        vote = _get_vote(session, vote_id, share=True)
+        meeting = get_meeting(session, vote.meeting_id)
+        people = session.exec(
+            select(Participant.user_id, Participant.role, Participant.attendance)
+            .where(Participant.meeting_id == vote.meeting_id)).all()
+        electorate = session.exec(
+            select(VoteVoter.user_id, VoteVoter.proxy_user_id)
+            .where(VoteVoter.vote_id == vote_id)).all()
+        desk = desks[vote_id] = _Desk(
+            vote, meeting, vote_options(vote),
+            roles={u: r for u, r, _ in people},
+            absent={u for u, _, a in people if a in ABSENT_STATES},
+            electorate=dict(electorate),
+        )
+    return desk
+
+
+def _voter(desk: _Desk, actor: Actor, for_user: int | None) -> int:
     """Whose ballot this is; refuse non-members of the electorate, absent members and proxies
     the record does not show."""
     target = actor.user_id if for_user is None else for_user
-    row = session.exec(
-        select(VoteVoter).where(VoteVoter.vote_id == vote.id, VoteVoter.user_id == target)
-    ).first()
-    if row is None:
+    if target not in desk.electorate:
         raise forbidden(
             "not_eligible",
             "Người này không có quyền biểu quyết trong lần biểu quyết này (danh sách được chốt "
@@ -338,18 +374,14 @@ def _voter_row(session: Session, actor: Actor, vote: Vote, for_user: int | None)
             "This person may not vote in this vote (the list of voters was fixed when it opened).",
         )
     if target != actor.user_id:
-        if row.proxy_user_id != actor.user_id:
+        if desk.electorate[target] != actor.user_id:
             raise forbidden(
                 "not_proxy",
                 "Bạn không được ủy quyền biểu quyết thay người này.",
                 "You hold no proxy for this person.",
             )
         return target
-    participant = session.exec(
-        select(Participant).where(Participant.meeting_id == vote.meeting_id,
-                                  Participant.user_id == target)
-    ).first()
-    if participant is not None and participant.attendance in ABSENT_STATES:
+    if target in desk.absent:
         raise forbidden(
             "absent",
             "Bạn đang được ghi là vắng mặt nên không thể biểu quyết. Hãy điểm danh trước.",
@@ -368,27 +400,29 @@ def cast_ballot(
     for_user: int | None = None,
     progress: bool = True,
 ) -> tuple[dict[str, Any], list[Event]]:
-    """Cast one ballot. `progress` False leaves the progress events to the caller (a batch
+    """Cast one ballot. Call it in a savepoint (or a transaction) that is rolled back when it
+    raises; the ballot box does. What the ballot is checked against is read once per
+    transaction (`_Desk`). `progress` False leaves the progress events to the caller (a batch
     computes them once, with `progress_events`)."""
-    # A shared lock: ballots go in side by side, but never while the vote is being closed.
-    vote = _get_vote(session, vote_id, share=True)
-    meeting, _ = authorize(session, actor, vote.meeting_id, Action.VOTE)
-    must_be_running(meeting)
+    desk = _desk(session, vote_id)
+    vote = desk.vote
+    permit(actor, desk.meeting, desk.roles.get(actor.user_id), Action.VOTE)
+    must_be_running(desk.meeting)
     if vote.status != VoteStatus.OPEN.value or _expired(vote):
         raise _closed(vote)
-    the_choice, the_marks = _check_content(vote, choice, marks)
-    voter = _voter_row(session, actor, vote, for_user)
+    the_choice, the_marks = _check_content(vote, desk.options, choice, marks)
+    voter = _voter(desk, actor, for_user)
     proxy = actor.user_id if voter != actor.user_id else None
     try:
-        with session.begin_nested():
-            session.add(BallotReceipt(vote_id=vote_id, user_id=voter, cast_by=proxy))
-            if vote.kind == "secret":
-                session.add(SecretBallot(id=secrets.token_hex(16), vote_id=vote_id,
-                                         choice=the_choice, marks=the_marks))
-            else:
-                session.add(Ballot(vote_id=vote_id, user_id=voter, choice=the_choice,
-                                   marks=the_marks, cast_by=proxy))
-            session.flush()
+        session.execute(insert(BallotReceipt).values(vote_id=vote_id, user_id=voter,
+                                                     cast_by=proxy))
+        if vote.kind == "secret":
+            session.execute(insert(SecretBallot).values(
+                id=secrets.token_hex(16), vote_id=vote_id, choice=the_choice, marks=the_marks))
+        else:
+            session.execute(insert(Ballot).values(
+                vote_id=vote_id, user_id=voter, choice=the_choice, marks=the_marks,
+                cast_by=proxy, cast_at=utcnow()))
     except IntegrityError:
         raise DomainError(
             Kind.CONFLICT,
