@@ -28,7 +28,9 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from phonghop.app import create_app
+    from phonghop.memory import limit_malloc_arenas
 
+    limit_malloc_arenas()
     dbmod.upgrade(settings.db_url)
     uvicorn.run(
         create_app(settings),
