@@ -39,6 +39,7 @@ def test_absent_member_proxy_two_ballots_chart_and_election(
     with chromium() as browser:
         walk = Walk(browser, live_server, artifacts)
         member = walk.log_in("uyvien2", tablet, width=800, height=1280)
+        absentee = walk.log_in("uyvien1", tablet, width=800, height=1280)
         secretary = walk.log_in("thuky", tablet, width=1440, height=900)
         screen = walk.watch(secretary.context.new_page(), "screen")
         screen.set_viewport_size({"width": 1280, "height": 720})
@@ -76,15 +77,21 @@ def test_absent_member_proxy_two_ballots_chart_and_election(
             "Ủy quyền cho: Vũ Thị Lan")
         expect(secretary.get_by_test_id(f"holds-proxy-{holder}")).to_contain_text(
             "Hoàng Minh Tuấn")
+        expect(absentee.get_by_test_id("my-attendance")).to_have_text("Thư ký ghi bạn: Vắng mặt")
         secretary.get_by_test_id(f"person-{absent}").scroll_into_view_if_needed()
         walk.shot(secretary, "attendance-board")
 
         # A named vote: B's tablet shows B's own ballot and one on behalf of A.
-        secretary.get_by_test_id("vote-question-input").fill("Thông qua kế hoạch phòng chống lụt bão?")
+        question = "Thông qua kế hoạch phòng chống lụt bão?"
+        secretary.get_by_test_id("vote-question-input").fill(question)
         secretary.get_by_test_id("open-vote").click()
         own = member.get_by_test_id("own-ballot")
         proxy = member.get_by_test_id(f"proxy-ballot-{absent}")
         expect(proxy).to_contain_text("Phiếu thay cho Hoàng Minh Tuấn")
+        # A's own tablet offers no ballot: A is recorded absent (the server would refuse it).
+        expect(absentee.get_by_test_id("vote-absent")).to_have_text("Hãy điểm danh để biểu quyết.")
+        expect(absentee.get_by_test_id("vote-yes")).to_have_count(0)
+        walk.shot(absentee, "attendance-absent-tablet")
         walk.shot(member, "attendance-two-ballots")
         own.get_by_test_id("vote-yes").click()
         expect(own.get_by_test_id("vote-confirmation")).to_have_text(

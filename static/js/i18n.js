@@ -507,6 +507,7 @@ export const STRINGS = {
   'att.holds_proxy': { vi: 'Nhận ủy quyền của: {names}', en: 'Holds the proxy of {names}' },
   'att.guest_not_counted': { vi: 'Khách mời: không tính vào số lượng tham dự', en: 'Guest: not counted for the quorum' },
   'att.change': { vi: 'Cập nhật', en: 'Change' },
+  'tablet.recorded_away': { vi: 'Thư ký ghi bạn: {state}', en: 'The secretary recorded you as: {state}' },
   'vote.own_ballot': { vi: 'Phiếu của bạn', en: 'Your ballot' },
   'vote.proxy_for': { vi: 'Phiếu thay cho {name} (ủy quyền)', en: 'On behalf of {name} (proxy)' },
   'vote.proxy_recorded': { vi: 'Đã ghi nhận phiếu thay cho {name}: {choice}', en: 'Ballot on behalf of {name} recorded: {choice}' },

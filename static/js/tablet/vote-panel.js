@@ -95,6 +95,9 @@ export function VotePanel({ state, update, conn }) {
 
   const voter = VOTER_ROLES.includes(role);
   const proxies = voter ? vote.proxy_for || [] : [];
+  // The server refuses a ballot from a member recorded absent: say so before they try.
+  const myLine = (state.participants || []).find((p) => p.user_id === state.me.user_id);
+  const away = voter && ['absent', 'excused'].includes(myLine?.attendance) && !vote.voted;
   const mine = { voted: vote.voted, choice: vote.my_choice, marks: vote.my_marks };
   return html`
     <section class="panel vote-panel open" data-testid="vote-panel" data-vote=${vote.id}
@@ -102,7 +105,8 @@ export function VotePanel({ state, update, conn }) {
       <h2 class="pane-title"><span class="pulse" aria-hidden="true"></span>${t('vote.open_now')}</h2>
       <p class="vote-question" data-testid="vote-question">${vote.question}</p>
       ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
-      ${voter && html`<div class="ballot" data-testid="own-ballot">
+      ${away && html`<p class="notice notice-warn" data-testid="vote-absent">${t('vote.must_check_in')}</p>`}
+      ${voter && !away && html`<div class="ballot" data-testid="own-ballot">
         ${proxies.length > 0 && html`<h3 class="ballot-title">${t('vote.own_ballot')}</h3>`}
         <${Ballot} vote=${vote} cast=${mine} onCast=${(c) => cast(c)} pending=${pendingFor('me')} />
       </div>`}
