@@ -65,7 +65,8 @@ def quorum_view(session: Session, meeting_id: int) -> dict[str, Any]:
 def _event(session: Session, meeting_id: int, p: Participant) -> Event:
     return Event(meeting_id, "attendance", {
         "user_id": p.user_id, "checked_in": p.checked_in_at is not None,
-        "attendance": p.attendance, "quorum": quorum_view(session, meeting_id),
+        "attendance": p.attendance, "absence_reason": p.absence_reason,
+        "proxy_user_id": p.proxy_user_id, "quorum": quorum_view(session, meeting_id),
     })
 
 

@@ -10,7 +10,16 @@ from sqlmodel import Session, col, func, select
 from meetings.access import Action, authorize
 from meetings.accounts import Actor
 from meetings.attendance import quorum_view
-from meetings.models import Ballot, Body, Participant, Role, Vote, VoteStatus, VoteVoter
+from meetings.models import (
+    Ballot,
+    Body,
+    Participant,
+    Role,
+    User,
+    Vote,
+    VoteStatus,
+    VoteVoter,
+)
 from meetings.preparation import items_with_documents
 from meetings.running import participants
 from meetings.speakers import speakers_for
@@ -58,7 +67,7 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
 
 def my_ballot(session: Session, actor: Actor, vote: Vote) -> dict[str, Any]:
     """What a member sees of their own ballot: the choice, or for a secret vote only that it
-    was counted; and the absent members they hold a proxy for."""
+    was counted; and the absent members they hold a proxy for, with the ballot cast for each."""
     out: dict[str, Any] = {"voted": has_voted(session, vote.id or 0, actor.user_id),
                            "my_choice": None, "my_marks": None}
     if vote.kind != "secret":
@@ -69,9 +78,22 @@ def my_ballot(session: Session, actor: Actor, vote: Vote) -> dict[str, Any]:
             out["my_choice"] = row.choice or None
             out["my_marks"] = json.loads(row.marks) if row.marks else None
     proxies = session.exec(
-        select(VoteVoter.user_id).where(VoteVoter.vote_id == vote.id,
-                                        VoteVoter.proxy_user_id == actor.user_id)
+        select(VoteVoter.user_id, User.full_name)
+        .join(User, col(User.id) == col(VoteVoter.user_id))
+        .where(VoteVoter.vote_id == vote.id, VoteVoter.proxy_user_id == actor.user_id)
+        .order_by(col(User.full_name))
     ).all()
-    out["proxy_for"] = [{"user_id": u, "voted": has_voted(session, vote.id or 0, u)}
-                        for u in proxies]
+    out["proxy_for"] = []
+    for user_id, full_name in proxies:
+        held: dict[str, Any] = {"user_id": user_id, "full_name": full_name,
+                                "voted": has_voted(session, vote.id or 0, user_id),
+                                "choice": None, "marks": None}
+        if vote.kind != "secret":
+            cast = session.exec(
+                select(Ballot).where(Ballot.vote_id == vote.id, Ballot.user_id == user_id)
+            ).first()
+            if cast is not None:
+                held["choice"] = cast.choice or None
+                held["marks"] = json.loads(cast.marks) if cast.marks else None
+        out["proxy_for"].append(held)
     return out

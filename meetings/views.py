@@ -26,6 +26,7 @@ def meeting_view(m: Meeting, body: Body | None = None) -> dict[str, Any]:
     }
     if body is not None:
         out["body"] = body.name
+        out["proxies_allowed"] = body.proxies_allowed
     return out
 
 

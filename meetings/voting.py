@@ -229,11 +229,16 @@ def open_vote(
     session.add(vote)
     session.flush()
     assert vote.id is not None
+    proxies: list[dict[str, Any]] = []
     for p in voters:
         proxy = (p.proxy_user_id if body.proxies_allowed and p.attendance in ABSENT_STATES
                  else None)
         session.add(VoteVoter(vote_id=vote.id, user_id=p.user_id, present=is_present(p),
                               proxy_user_id=proxy))
+        if proxy is not None:
+            absentee = session.get(User, p.user_id)
+            proxies.append({"user_id": p.user_id, "proxy_user_id": proxy,
+                            "full_name": absentee.full_name if absentee else ""})
     if vote.quorum_overridden:
         record.append(session, meeting_id, "vote.quorum_overridden",
                       {"vote_id": vote.id, "present": present, "required": required},
@@ -247,7 +252,9 @@ def open_vote(
          "closes_at": vote.closes_at.isoformat() if vote.closes_at else None},
         actor.user_id,
     )
-    return vote, [Event(meeting_id, "vote.opened", vote_view(vote, cast=0))]
+    # Who holds whose proxy is public (the record shows it): each holder's tablet finds its
+    # second ballot here without a request of its own.
+    return vote, [Event(meeting_id, "vote.opened", vote_view(vote, cast=0) | {"proxies": proxies})]
 
 
 def _expired(vote: Vote, now: datetime | None = None) -> bool:

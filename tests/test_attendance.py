@@ -114,13 +114,16 @@ def test_proxies_are_off_by_default_and_recorded_when_on(login, demo) -> None:  
                        json={"question": "Ủy quyền?"}).json()["vote"]["id"]
     holder = login("uyvien1")
     assert snapshot(holder, 1)["open_vote"]["proxy_for"] == [
-        {"user_id": who["uyvien3"], "voted": False}]
+        {"user_id": who["uyvien3"], "full_name": "Đỗ Quang Vinh", "voted": False,
+         "choice": None, "marks": None}]
     error_of(login("uyvien2").post(f"/api/votes/{vote_id}/ballots",
                                    json={"choice": "no", "for_user": who["uyvien3"]}), 403,
              "not_proxy")
     r = holder.post(f"/api/votes/{vote_id}/ballots",
                     json={"choice": "no", "for_user": who["uyvien3"]})
     assert r.status_code == 201 and r.json()["for_user"] == who["uyvien3"]
+    assert snapshot(holder, 1)["open_vote"]["proxy_for"][0] | {"voted": True, "choice": "no"} \
+        == snapshot(holder, 1)["open_vote"]["proxy_for"][0]
     assert holder.post(f"/api/votes/{vote_id}/ballots", json={"choice": "yes"}).status_code == 201
     error_of(holder.post(f"/api/votes/{vote_id}/ballots",
                          json={"choice": "yes", "for_user": who["uyvien3"]}), 409,

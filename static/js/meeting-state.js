@@ -41,13 +41,23 @@ const handlers = {
   presentation: (s, d) => ({ ...s, presentation: d, justClosed: null }),
   attendance: (s, d) => ({
     ...s,
-    participants: s.participants.map((p) =>
-      p.user_id === d.user_id ? { ...p, checked_in: d.checked_in, attendance: d.attendance ?? p.attendance } : p),
+    participants: s.participants.map((p) => (p.user_id === d.user_id ? {
+      ...p,
+      checked_in: d.checked_in,
+      attendance: d.attendance ?? p.attendance,
+      absence_reason: d.absence_reason ?? p.absence_reason,
+      proxy_user_id: d.proxy_user_id !== undefined ? d.proxy_user_id : p.proxy_user_id,
+    } : p)),
     quorum: d.quorum ?? s.quorum,
   }),
+  // `proxies` names every proxy held in this vote; keep those held by me as second ballots.
   'vote.opened': (s, d) => ({
     ...s,
-    open_vote: { cast: 0, my_choice: null, tally: { yes: 0, no: 0, abstain: 0 }, ...d },
+    open_vote: {
+      cast: 0, my_choice: null, tally: { yes: 0, no: 0, abstain: 0 }, ...d,
+      proxy_for: (d.proxies || []).filter((x) => x.proxy_user_id === s.me?.user_id)
+        .map((x) => ({ user_id: x.user_id, full_name: x.full_name, voted: false, choice: null, marks: null })),
+    },
     justClosed: null,
   }),
   'vote.progress': (s, d) => (s.open_vote?.id === d.vote_id
@@ -61,10 +71,16 @@ const handlers = {
     votes: upsert(s.votes, d),
     justClosed: d,
   }),
-  'ballot.accepted': (s, d) => (s.open_vote?.id === d.vote_id
-    ? { ...s, open_vote: { ...s.open_vote, voted: d.for_user ? s.open_vote.voted : true,
-      my_choice: d.for_user ? s.open_vote.my_choice : (d.choice ?? null),
-      my_marks: d.for_user ? s.open_vote.my_marks : (d.marks ?? null) } } : s),
+  'ballot.accepted': (s, d) => {
+    const vote = s.open_vote;
+    if (vote?.id !== d.vote_id) return s;
+    if (d.for_user) {
+      const proxyFor = (vote.proxy_for || []).map((x) => (x.user_id === d.for_user
+        ? { ...x, voted: true, choice: d.choice ?? null, marks: d.marks ?? null } : x));
+      return { ...s, open_vote: { ...vote, proxy_for: proxyFor } };
+    }
+    return { ...s, open_vote: { ...vote, voted: true, my_choice: d.choice ?? null, my_marks: d.marks ?? null } };
+  },
   'note.saved': (s, d) => (s.notes[d.document_id]
     ? { ...s, notes: { ...s.notes, [d.document_id]: upsert(s.notes[d.document_id], d) } } : s),
   'note.deleted': (s, d) => (s.notes[d.document_id]

@@ -8,20 +8,19 @@ import { t } from '../i18n.js';
 import { findDocument, findItem } from '../meeting-state.js';
 import { ConnBadge } from '../ui/badges.js';
 import { ErrorBox } from '../ui/feedback.js';
-import { ChoiceBars, Outcome, ruleText } from '../ui/vote-result.js';
+import { VoteResult } from '../ui/vote-result.js';
 import { useMeeting } from '../tablet/use-meeting.js';
 import { PageImage, snapWidth, useWidth } from '../tablet/viewer.js';
 import { SpeakerTimer } from '../tablet/speakers-panel.js';
 
+// The closed vote in large: a bar per option (or per candidate, the elected marked), the line
+// the rule asks for, and the outcome.
 function BigResult({ vote }) {
-  const r = vote.result;
   return html`
     <div class="screen-result" data-testid="screen-result" data-vote=${vote.id}>
       <p class="screen-result-label">${t('vote.result')}</p>
-      <p class="screen-result-question">${vote.question}</p>
-      <${ChoiceBars} counts=${r} total=${vote.eligible} testid="screen-bars" />
-      <p class="screen-result-meta">${t('vote.cast_of', { cast: r.yes + r.no + r.abstain, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
-      <${Outcome} passed=${r.passed} />
+      <${VoteResult} vote=${vote} testid="screen-vote-result" barsTestid="screen-bars"
+        metaClass="screen-result-meta" />
     </div>`;
 }
 

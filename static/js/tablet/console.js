@@ -1,15 +1,16 @@
 // The secretary's and the chair's console beside their viewer: start and end the meeting,
 // choose what the room sees, open and close votes with the live tally, check people in,
-// and see who is connected and whether they follow the presenter.
+// set each person's attendance (present, remote, absent with a reason, excused, and who holds
+// an absent member's proxy), and see who is connected and whether they follow the presenter.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
-import { findDocument, findItem } from '../meeting-state.js';
+import { findDocument, findItem, VOTER_ROLES } from '../meeting-state.js';
 import { roleLabel } from '../ui/badges.js';
 import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox } from '../ui/feedback.js';
-import { ChoiceBars, Outcome } from '../ui/vote-result.js';
+import { CandidateBars, ChoiceBars, Outcome, resultSummary } from '../ui/vote-result.js';
 
 // One request at a time, its refusal shown where the button is.
 function useAction() {
@@ -165,8 +166,10 @@ function VoteControls({ state, action }) {
         <p class="small muted" data-testid="console-vote-kind">${vote.kind ? t(`vote.kind_${vote.kind}`) : ''}</p>
         ${vote.kind === 'secret'
           ? html`<p class="small muted">${t('console.secret_no_tally')}</p>`
-          : !(vote.options || []).length && html`<p class="small muted">${t('console.live_tally')}</p>
-            <${ChoiceBars} counts=${vote.tally || {}} total=${vote.eligible} testid="tally" />`}
+          : html`<p class="small muted">${t('console.live_tally')}</p>
+            ${(vote.options || []).length
+              ? html`<${CandidateBars} vote=${vote} testid="tally" />`
+              : html`<${ChoiceBars} counts=${vote.tally || {}} total=${vote.eligible} testid="tally" />`}`}
         <p class="vote-progress" data-testid="tally-cast" data-cast=${vote.cast}>
           ${t('vote.progress', { cast: vote.cast ?? 0, eligible: vote.eligible })}</p>
         ${vote.not_voted && vote.not_voted.length > 0 && html`<p class="small" data-testid="not-voted">
@@ -214,8 +217,8 @@ function VoteControls({ state, action }) {
           <ul>${past.slice().reverse().map((v) => html`
             <li key=${v.id} data-testid=${`past-vote-${v.id}`}>
               <p>${v.question}</p>
-              <p class="small">${`${t('choice.yes')} ${v.result.yes} · ${t('choice.no')} ${v.result.no} · ${t('choice.abstain')} ${v.result.abstain}`}</p>
-              <${Outcome} passed=${v.result.passed} />
+              <p class="small">${resultSummary(v)}</p>
+              <${Outcome} passed=${v.result.passed} vote=${v} />
             </li>`)}</ul>
         </details>`}
     </div>`;
@@ -228,16 +231,75 @@ function describePresence(c, state) {
   return found ? `${where} · ${found.doc.title || found.doc.filename}` : where;
 }
 
+const ATTENDANCE_STATES = ['present', 'remote', 'absent', 'excused'];
+const AWAY = ['absent', 'excused'];
+const attendanceOf = (p) => p.attendance || (p.checked_in ? 'present' : '');
+const isHere = (p) => ['present', 'remote'].includes(attendanceOf(p));
+
+function AttendanceBadge({ person }) {
+  const st = attendanceOf(person) || 'none';
+  return html`<span class=${`badge att-${st}`} data-testid=${`attendance-${person.user_id}`}
+    data-state=${st}>${t(`att.state.${st}`)}</span>`;
+}
+
+// The secretary sets one person's state; an absent voting member may give a present one
+// their proxy where the body allows proxies.
+function AttendanceForm({ person, participants, proxiesAllowed, busy, onSave, onCancel }) {
+  const [st, setSt] = useState(attendanceOf(person) || 'present');
+  const [reason, setReason] = useState(person.absence_reason || '');
+  const [proxy, setProxy] = useState(person.proxy_user_id ? String(person.proxy_user_id) : '');
+  const away = AWAY.includes(st);
+  const voter = VOTER_ROLES.includes(person.role);
+  const holders = participants.filter((p) => p.user_id !== person.user_id && VOTER_ROLES.includes(p.role)
+    && (isHere(p) || p.user_id === person.proxy_user_id));
+  const id = person.user_id;
+  const save = (event) => {
+    event.preventDefault();
+    onSave({
+      user_id: id, state: st, ...(away ? { reason: reason.trim() } : {}),
+      ...(away && proxiesAllowed && voter && proxy ? { proxy_user_id: Number(proxy) } : {}),
+    });
+  };
+  return html`
+    <form class="attendance-form" data-testid=${`attendance-form-${id}`} onSubmit=${save}>
+      <label class="field"><span>${t('att.state_label')}</span>
+        <select value=${st} data-testid="attendance-state-input" onChange=${(e) => setSt(e.target.value)}>
+          ${ATTENDANCE_STATES.map((x) => html`<option value=${x} key=${x}>${t(`att.state.${x}`)}</option>`)}
+        </select></label>
+      ${away && html`<label class="field"><span>${t('att.reason')}</span>
+        <input type="text" maxlength="300" value=${reason} data-testid="attendance-reason-input"
+          onInput=${(e) => setReason(e.target.value)} /></label>`}
+      ${away && proxiesAllowed && voter && html`<label class="field"><span>${t('att.proxy')}</span>
+        <select value=${proxy} data-testid="attendance-proxy-input" onChange=${(e) => setProxy(e.target.value)}>
+          <option value="">${t('att.no_proxy')}</option>
+          ${holders.map((h) => html`<option value=${String(h.user_id)} key=${h.user_id}>${h.full_name}</option>`)}
+        </select></label>`}
+      <div class="row">
+        <button type="submit" class="btn btn-primary btn-small" data-testid="attendance-save"
+          disabled=${busy}>${t('common.save')}</button>
+        <button type="button" class="btn btn-small" onClick=${onCancel}>${t('common.cancel')}</button>
+      </div>
+    </form>`;
+}
+
 function Attendance({ state, action }) {
   const { participants, presence, meeting } = state;
+  const [editing, setEditing] = useState(null);
   const byUser = new Map();
   for (const c of presence || []) {
     if (!byUser.has(c.user_id)) byUser.set(c.user_id, []);
     byUser.get(c.user_id).push(c);
   }
-  const present = participants.filter((p) => p.checked_in).length;
+  const names = new Map(participants.map((p) => [p.user_id, p.full_name]));
+  const present = participants.filter(isHere).length;
+  const running = meeting.status === 'running';
   const checkIn = (userId) => action.run(`checkin-${userId}`,
     () => post(`/api/meetings/${meeting.id}/check-in`, { user_id: userId }));
+  const save = async (body) => {
+    const done = await action.run(`attendance-${body.user_id}`,
+      () => post(`/api/meetings/${meeting.id}/attendance`, body));
+    if (done) setEditing(null);
+  };
 
   return html`
     <div class="console-block" data-testid="attendance">
@@ -249,23 +311,38 @@ function Attendance({ state, action }) {
       <ul class="people">
         ${participants.map((p) => {
           const devices = byUser.get(p.user_id) || [];
+          const held = participants.filter((x) => x.proxy_user_id === p.user_id && AWAY.includes(attendanceOf(x)));
           return html`
             <li key=${p.user_id} class="person" data-testid=${`person-${p.user_id}`}
-              data-checked-in=${String(p.checked_in)} data-connected=${String(devices.length > 0)}>
+              data-checked-in=${String(p.checked_in)} data-connected=${String(devices.length > 0)}
+              data-attendance=${attendanceOf(p)}>
               <span class=${`dot ${devices.length ? 'dot-on' : 'dot-off'}`}
                 title=${devices.length ? t('conn.live') : t('console.not_connected')}></span>
               <div class="grow">
                 <p><strong>${p.full_name}</strong> <span class="muted small">${roleLabel(p.role)}</span></p>
+                ${p.role === 'guest' && html`<p class="small muted">${t('att.guest_not_counted')}</p>`}
+                ${AWAY.includes(attendanceOf(p)) && p.absence_reason && html`<p class="small"
+                  data-testid=${`absence-reason-${p.user_id}`}>${t('att.reason_line', { reason: p.absence_reason })}</p>`}
+                ${AWAY.includes(attendanceOf(p)) && p.proxy_user_id && html`<p class="small"
+                  data-testid=${`proxy-of-${p.user_id}`} data-proxy=${p.proxy_user_id}>
+                  ${t('att.proxy_line', { name: names.get(p.proxy_user_id) || '—' })}</p>`}
+                ${held.length > 0 && html`<p class="small muted" data-testid=${`holds-proxy-${p.user_id}`}>
+                  ${t('att.holds_proxy', { names: held.map((x) => x.full_name).join(', ') })}</p>`}
                 ${devices.map((c, i) => html`<p class="small muted" key=${i} data-testid="presence-entry"
                   data-mode=${c.mode}>${c.device || '—'} · ${describePresence(c, state)}</p>`)}
+                ${editing === p.user_id && html`<${AttendanceForm} person=${p} participants=${participants}
+                  proxiesAllowed=${!!meeting.proxies_allowed} busy=${action.busy !== null}
+                  onSave=${save} onCancel=${() => setEditing(null)} />`}
               </div>
-              ${p.checked_in
-                ? html`<span class="badge badge-ok">${t('console.present')}</span>`
-                : meeting.status === 'running'
-                  ? html`<button type="button" class="btn btn-small" data-testid=${`checkin-${p.user_id}`}
-                      disabled=${action.busy !== null} onClick=${() => checkIn(p.user_id)}>
-                      ${t('console.check_in_for')}</button>`
-                  : html`<span class="badge">${t('console.absent')}</span>`}
+              <div class="person-actions">
+                <${AttendanceBadge} person=${p} />
+                ${running && !attendanceOf(p) && html`<button type="button" class="btn btn-small"
+                  data-testid=${`checkin-${p.user_id}`} disabled=${action.busy !== null}
+                  onClick=${() => checkIn(p.user_id)}>${t('console.check_in_for')}</button>`}
+                ${running && editing !== p.user_id && html`<button type="button" class="btn btn-small"
+                  data-testid=${`attendance-edit-${p.user_id}`} disabled=${action.busy !== null}
+                  onClick=${() => setEditing(p.user_id)}>${t('att.change')}</button>`}
+              </div>
             </li>`;
         })}
       </ul>

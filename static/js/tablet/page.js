@@ -34,7 +34,9 @@ function CheckIn({ state }) {
   const [error, setError] = useState(null);
   const mine = state.participants.find((p) => p.user_id === state.me.user_id);
   if (!mine) return null;
-  if (mine.checked_in) {
+  // The secretary may have recorded me absent after I checked in: the state says which.
+  const away = ['absent', 'excused'].includes(mine.attendance);
+  if (mine.checked_in && !away) {
     return html`<span class="badge badge-ok" data-testid="checked-in">✓ ${t('tablet.checked_in')}</span>`;
   }
   if (state.meeting.status !== 'running') return null;
@@ -51,7 +53,8 @@ function CheckIn({ state }) {
   };
   return html`
     <span class="checkin">
-      <span class="muted small">${t('tablet.not_checked_in')}</span>
+      <span class="muted small" data-testid="my-attendance" data-state=${mine.attendance || ''}>
+        ${away ? t('tablet.recorded_away', { state: t(`att.state.${mine.attendance}`) }) : t('tablet.not_checked_in')}</span>
       <button type="button" class="btn btn-primary" data-testid="check-in" disabled=${busy}
         onClick=${checkIn}>${t('tablet.check_in')}</button>
       <${ErrorBox} error=${error} testid="check-in-error" />

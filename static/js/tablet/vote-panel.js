@@ -1,5 +1,6 @@
 // The vote as a participant sees it: the question and three big buttons for the chair and
-// members, the progress for everyone, then the result. A ballot is final.
+// members (and a second ballot for each absent member whose proxy they hold), the progress
+// for everyone, then the result. A ballot is final.
 
 import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
@@ -8,21 +9,27 @@ import { applyPublication, lastClosedVote, VOTER_ROLES } from '../meeting-state.
 import { ErrorBox } from '../ui/feedback.js';
 import { CHOICES, VoteResult } from '../ui/vote-result.js';
 
-function Ballot({ vote, onCast, pending }) {
-  if (vote.voted || vote.my_choice || vote.my_marks) {
+// One ballot: mine, or (with `forName`) the one I cast as an absent member's proxy.
+// `cast` is what the server has accepted for it: {voted, choice, marks}.
+function Ballot({ vote, cast, onCast, pending, forName = null }) {
+  if (cast.voted || cast.choice || cast.marks) {
     const options = vote.options || [];
-    const text = vote.kind === 'secret' ? t('vote.recorded_secret')
-      : vote.my_marks ? t('vote.recorded_marks', { names: vote.my_marks.map((i) => options[i]).join(', ') || '—' })
-        : t('vote.recorded', { choice: t(`choice.${vote.my_choice}`) });
+    const names = cast.marks ? cast.marks.map((i) => options[i]).join(', ') || '—' : '';
+    const choice = cast.choice ? t(`choice.${cast.choice}`) : '';
+    const text = forName
+      ? (vote.kind === 'secret' ? t('vote.proxy_recorded_secret', { name: forName })
+        : t('vote.proxy_recorded', { name: forName, choice: cast.marks ? names : choice }))
+      : vote.kind === 'secret' ? t('vote.recorded_secret')
+        : cast.marks ? t('vote.recorded_marks', { names }) : t('vote.recorded', { choice });
     return html`
-      <div class="ballot-done" data-testid="vote-confirmation" data-choice=${vote.my_choice || ''}>
+      <div class="ballot-done" data-testid="vote-confirmation" data-choice=${cast.choice || ''}>
         <p class="ballot-done-text">${text}</p>
         <p class="muted small">${t('vote.final')}</p>
       </div>`;
   }
   if ((vote.options || []).length) return html`<${Marks} vote=${vote} onCast=${onCast} pending=${pending} />`;
   return html`
-    <div class="ballot-buttons" role="group" aria-label=${vote.question}>
+    <div class="ballot-buttons" role="group" aria-label=${forName ? t('vote.proxy_for', { name: forName }) : vote.question}>
       ${CHOICES.map((c) => html`
         <button type="button" key=${c} class=${`btn btn-vote vote-${c}`} data-testid=${`vote-${c}`}
           disabled=${pending !== null} onClick=${() => onCast(c)}>
@@ -45,20 +52,22 @@ function Marks({ vote, onCast, pending }) {
             onChange=${() => toggle(i)} /> ${o}</label>`)}
       <button type="button" class="btn btn-primary btn-block" data-testid="vote-submit-marks"
         disabled=${pending !== null || !ok} onClick=${() => onCast({ marks: marked.slice().sort((a, b) => a - b) })}>
-        ${pending !== null ? t('vote.sending') : t('vote.submit_marks')}</button>
+        ${pending === 'marks' ? t('vote.sending') : t('vote.submit_marks')}</button>
     </div>`;
 }
 
 export function VotePanel({ state, update, conn }) {
+  // Which ballot is on its way ('me' or the absent member's id) and with what.
   const [pending, setPending] = useState(null);
   const [error, setError] = useState(null);
   const vote = state.open_vote;
   const role = state.me.role;
 
-  async function cast(choice) {
-    setPending(typeof choice === 'string' ? choice : 'marks');
+  async function cast(choice, forUser = null) {
+    setPending({ who: forUser ?? 'me', what: typeof choice === 'string' ? choice : 'marks' });
     setError(null);
-    const ballot = typeof choice === 'string' ? { choice } : choice;
+    const ballot = { ...(typeof choice === 'string' ? { choice } : choice),
+      ...(forUser ? { for_user: forUser } : {}) };
     try {
       const live = conn();
       // Over the socket when it is up; the HTTP route is the same ballot when it is not.
@@ -72,6 +81,7 @@ export function VotePanel({ state, update, conn }) {
       setPending(null);
     }
   }
+  const pendingFor = (who) => (pending === null ? null : pending.who === who ? pending.what : 'other');
 
   if (!vote) {
     const closed = state.justClosed || lastClosedVote(state);
@@ -83,13 +93,29 @@ export function VotePanel({ state, update, conn }) {
       </section>`;
   }
 
+  const voter = VOTER_ROLES.includes(role);
+  const proxies = voter ? vote.proxy_for || [] : [];
+  // The server refuses a ballot from a member recorded absent: say so before they try.
+  const myLine = (state.participants || []).find((p) => p.user_id === state.me.user_id);
+  const away = voter && ['absent', 'excused'].includes(myLine?.attendance) && !vote.voted;
+  const mine = { voted: vote.voted, choice: vote.my_choice, marks: vote.my_marks };
   return html`
     <section class="panel vote-panel open" data-testid="vote-panel" data-vote=${vote.id}
       aria-live="polite">
       <h2 class="pane-title"><span class="pulse" aria-hidden="true"></span>${t('vote.open_now')}</h2>
       <p class="vote-question" data-testid="vote-question">${vote.question}</p>
       ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
-      ${VOTER_ROLES.includes(role) && html`<${Ballot} vote=${vote} onCast=${cast} pending=${pending} />`}
+      ${away && html`<p class="notice notice-warn" data-testid="vote-absent">${t('vote.must_check_in')}</p>`}
+      ${voter && !away && html`<div class="ballot" data-testid="own-ballot">
+        ${proxies.length > 0 && html`<h3 class="ballot-title">${t('vote.own_ballot')}</h3>`}
+        <${Ballot} vote=${vote} cast=${mine} onCast=${(c) => cast(c)} pending=${pendingFor('me')} />
+      </div>`}
+      ${proxies.map((x) => html`
+        <div class="ballot ballot-proxy" key=${x.user_id} data-testid=${`proxy-ballot-${x.user_id}`}>
+          <h3 class="ballot-title">${t('vote.proxy_for', { name: x.full_name })}</h3>
+          <${Ballot} vote=${vote} cast=${x} forName=${x.full_name} onCast=${(c) => cast(c, x.user_id)}
+            pending=${pendingFor(x.user_id)} />
+        </div>`)}
       ${role === 'guest' && html`<p class="notice notice-info" data-testid="vote-guest">${t('vote.guest')}</p>`}
       ${role === 'secretary' && html`<p class="muted">${t('vote.secretary')}</p>`}
       <${ErrorBox} error=${error} testid="vote-error" />
