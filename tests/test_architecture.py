@@ -4,6 +4,8 @@ knows nothing of meetings."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,14 @@ def test_every_module_says_what_it_owns() -> None:
             if ast.get_docstring(ast.parse(path.read_text())) is None:
                 missing.append(str(path.relative_to(ROOT)))
     assert missing == []
+
+
+def test_reader_and_render_processes_load_pymupdf_without_the_layout_model() -> None:
+    """What a reader child or a render worker imports: PyMuPDF, without the ONNX layout model
+    PyMuPDF 2 would otherwise load on import (0.4 s and 100 MB per process)."""
+    probe = ("import sys, meetings.ingest_worker, phonghop.rendering, pymupdf; "
+             "pymupdf.open(); print(sorted(m for m in ('onnxruntime', 'pymupdf4llm', "
+             "'pymupdf.layout') if sys.modules.get(m) is not None))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
