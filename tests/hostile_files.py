@@ -134,6 +134,26 @@ def content_bomb(gigabytes: int = 2) -> bytes:
     ])
 
 
+def memory_bomb() -> bytes:
+    """A 2 kB page whose one shading asks for 1.7 GB at once: four sampled functions (one
+    per CMYK ink) of 100 million samples each, which MuPDF holds as floats (400 MB each).
+    Each function's samples are twice-deflated zeros; every other limit is met."""
+    samples = (100 << 20) - 16  # just under MuPDF's own cap for one sampled function
+    data = zlib.compress(_zero_deflate((samples // (16 << 20) + 1) * (16 << 20)), 9)
+    function = stream(data, b"/FunctionType 0 /Domain [0 1] /Range [0 1] /Size [%d] "
+                      b"/BitsPerSample 8 /Filter [/FlateDecode /FlateDecode]" % samples)
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Shading << /Sh0 5 0 R >> >> >>",
+        stream(b"q 0 0 595 842 re W n /Sh0 sh Q"),
+        b"<< /ShadingType 2 /ColorSpace /DeviceCMYK /Coords [0 0 595 0] "
+        b"/Function [6 0 R 7 0 R 8 0 R 9 0 R] /Extend [true true] >>",
+        function, function, function, function,
+    ])
+
+
 def deeply_nested(depth: int = 100_000) -> bytes:
     nested = b"[" * depth + b"]" * depth
     content = b"BT /F1 12 Tf 72 800 Td (Nested) Tj ET"

@@ -110,6 +110,20 @@ def test_a_reader_that_runs_out_of_cpu_time_is_killed_alone(secretary) -> None:
     assert upload(client, h.simple_pdf(), "ok.pdf").status_code == 201
 
 
+def test_a_reader_that_runs_out_of_memory_is_refused_clearly(secretary) -> None:
+    # At the configured limit (1536 MB of address space): the reader asks for 1.7 GB, the
+    # kernel refuses it, and the refusal says so instead of calling the file damaged.
+    client = secretary()
+    data = h.memory_bomb()
+    assert len(data) < 4096
+    body = error_of(upload(client, data, "shading.pdf"), 422, "too_complex")
+    assert body["details"]["reason"] == "memory"
+    assert "memory" in body["message_en"] and "bộ nhớ" in body["message_vi"]
+    assert client.get("/healthz").json()["ok"] is True
+    assert_nothing_left_behind()
+    assert upload(client, h.simple_pdf(), "ok.pdf").status_code == 201
+
+
 def test_a_hanging_conversion_is_stopped_and_its_processes_killed(secretary) -> None:
     require_tool("soffice")
     # LibreOffice cannot even start in a quarter of a second: the conversion "hangs" past
