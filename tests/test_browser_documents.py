@@ -1,7 +1,8 @@
 """Documents in Debian's Chromium against the real server: the secretary uploads with
 progress (bytes sent, then pages rendered), a member's tablet shows the new document with
 thumbnails, finds words with or without diacritics boxed on the page, zooms for a sharper
-image, and switches live to a new version while keeping its page."""
+image, and switches live to a new version while keeping its page; a search across the
+meeting's documents lists hits by document and opens the chosen page with the words boxed."""
 
 from __future__ import annotations
 
