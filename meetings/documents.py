@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from itertools import accumulate
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,6 +28,7 @@ from meetings.models import (
 from meetings.text import fold
 
 MAX_HITS = 500
+SNIPPET_WORDS = 6  # words shown either side of a hit in a result list
 
 
 def store_version(
@@ -182,22 +184,33 @@ def _needle(query: str) -> str:
     return needle
 
 
-def _boxes(row: DocumentPage, needle: str) -> list[list[float]]:
+def _matches(row: DocumentPage, needle: str) -> tuple[list[list[float]], dict[str, str]]:
+    """The boxes of every word a match touches, and a snippet around the first match."""
     words = json.loads(row.words)
-    starts: list[int] = []
-    pos = 0
-    for w in words:
-        starts.append(pos)
-        pos += len(fold(w[4])) + 1
+    lengths = [len(fold(w[4])) for w in words]
+    starts = [0, *accumulate(n + 1 for n in lengths)][:-1]  # each word's place in search_text
     boxes: list[list[float]] = []
+    first: list[int] = []  # the words of the first match, for the snippet
     i = row.search_text.find(needle)
     while i != -1 and len(boxes) < MAX_HITS:
         end = i + len(needle)
-        for k, start in enumerate(starts):
-            if start < end and start + len(fold(words[k][4])) > i:
-                boxes.append(words[k][:4])
+        touched = [k for k, start in enumerate(starts)
+                   if start < end and start + lengths[k] > i]
+        boxes.extend(words[k][:4] for k in touched)
+        first = first or touched
         i = row.search_text.find(needle, end)
-    return boxes
+    return boxes, _snippet(words, first)
+
+
+def _snippet(words: list[list[Any]], touched: list[int]) -> dict[str, str]:
+    """The words of the first match as written (with their diacritics), a few either side."""
+    if not touched:
+        return {"before": "", "match": "", "after": ""}
+    first, last = touched[0], touched[-1]
+    text = [str(w[4]) for w in words]
+    return {"before": " ".join(text[max(0, first - SNIPPET_WORDS):first]),
+            "match": " ".join(text[first:last + 1]),
+            "after": " ".join(text[last + 1:last + 1 + SNIPPET_WORDS])}
 
 
 def _search(session: Session, shas: dict[str, list[Document]], needle: str
@@ -213,10 +226,10 @@ def _search(session: Session, shas: dict[str, list[Document]], needle: str
     )
     hits = []
     for row in rows:
-        boxes = _boxes(row, needle)
+        boxes, snippet = _matches(row, needle)
         for document in shas[row.sha256]:
             hits.append({"document_id": document.id, "title": document.title,
-                         "page": row.page, "boxes": boxes})
+                         "page": row.page, "boxes": boxes, "snippet": snippet})
     return hits
 
 

@@ -31,6 +31,13 @@ class Refusal(Exception):
         self.details = details
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """MuPDF reports an allocation refused under our address-space limit as a system error
+    ("malloc (N bytes) failed"), not as Python's MemoryError: it is not a damaged file."""
+    return isinstance(exc, MemoryError) or (
+        type(exc).__name__ == "FzErrorSystem" and "malloc" in str(exc))
+
+
 def check_office_zip(path: Path, max_unpacked: int, max_ratio: int) -> dict[str, Any]:
     """A DOCX/XLSX/PPTX/ODT... is a zip: refuse one that would unpack to a bomb."""
     try:
@@ -116,6 +123,8 @@ def read_pdf(job: dict[str, Any]) -> dict[str, Any]:
     try:
         doc = pymupdf.open(src, filetype="pdf")
     except Exception as exc:
+        if out_of_memory(exc):
+            raise MemoryError from None
         raise Refusal("broken_pdf", reason=str(exc)[:200]) from None
     with doc:
         if doc.needs_pass:
@@ -154,9 +163,9 @@ def read_pdf(job: dict[str, Any]) -> dict[str, Any]:
             ):
                 # MuPDF rebuilt a damaged file and found nothing to show: truncated or broken.
                 raise ValueError("repaired, and no page has content")
-        except MemoryError:
-            raise
         except Exception as exc:
+            if out_of_memory(exc):
+                raise MemoryError from None
             raise Refusal("broken_pdf", reason=str(exc)[:200]) from None
         pages = page_words(doc) if job.get("words", True) else []
         title = ((doc.metadata or {}).get("title") or "").strip()
@@ -180,10 +189,9 @@ def main(argv: list[str]) -> int:
             result = read_pdf(job)
     except Refusal as refusal:
         result = {"error": refusal.code, "details": refusal.details}
-    except MemoryError:
-        result = {"error": "too_complex", "details": {"reason": "memory"}}
     except Exception as exc:  # MuPDF gives up (e.g. "exception stack overflow" on nesting)
-        result = {"error": "too_complex", "details": {"reason": str(exc)[:200]}}
+        reason = "memory" if out_of_memory(exc) else str(exc)[:200]
+        result = {"error": "too_complex", "details": {"reason": reason}}
     tmp = result_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(result, ensure_ascii=False))
     tmp.replace(result_path)

@@ -134,6 +134,26 @@ def content_bomb(gigabytes: int = 2) -> bytes:
     ])
 
 
+def memory_bomb() -> bytes:
+    """A 2 kB page whose one shading asks for 1.7 GB at once: four sampled functions (one
+    per CMYK ink) of 100 million samples each, which MuPDF holds as floats (400 MB each).
+    Each function's samples are twice-deflated zeros; every other limit is met."""
+    samples = (100 << 20) - 16  # just under MuPDF's own cap for one sampled function
+    data = zlib.compress(_zero_deflate((samples // (16 << 20) + 1) * (16 << 20)), 9)
+    function = stream(data, b"/FunctionType 0 /Domain [0 1] /Range [0 1] /Size [%d] "
+                      b"/BitsPerSample 8 /Filter [/FlateDecode /FlateDecode]" % samples)
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Shading << /Sh0 5 0 R >> >> >>",
+        stream(b"q 0 0 595 842 re W n /Sh0 sh Q"),
+        b"<< /ShadingType 2 /ColorSpace /DeviceCMYK /Coords [0 0 595 0] "
+        b"/Function [6 0 R 7 0 R 8 0 R 9 0 R] /Extend [true true] >>",
+        function, function, function, function,
+    ])
+
+
 def deeply_nested(depth: int = 100_000) -> bytes:
     nested = b"[" * depth + b"]" * depth
     content = b"BT /F1 12 Tf 72 800 Td (Nested) Tj ET"
@@ -183,6 +203,21 @@ def encrypted(password: str = "mat-khau") -> bytes:
 def docx(text: str = "Báo cáo đầu tư công", paragraphs: int = 1) -> bytes:
     """A minimal Word document, written by hand."""
     body = "".join(f"<w:p><w:r><w:t>{text} {n + 1}</w:t></w:r></w:p>" for n in range(paragraphs))
+    return _word(body)
+
+
+def docx_long_table(rows: int = 20_000, columns: int = 4) -> bytes:
+    """A Word document of one table of `rows` rows (a 250 kB file): LibreOffice lays out a
+    long table in time that grows faster than its length (5,000 rows of 4 cells take it
+    about a minute here), so converting this one keeps soffice busy for many minutes."""
+    cells = "".join(f"<w:tc><w:p><w:r><w:t>Ô {{r}}.{c + 1}</w:t></w:r></w:p></w:tc>"
+                    for c in range(columns))
+    body = "<w:tbl>" + "".join(f"<w:tr>{cells.format(r=r + 1)}</w:tr>"
+                               for r in range(rows)) + "</w:tbl>"
+    return _word(body)
+
+
+def _word(body: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",

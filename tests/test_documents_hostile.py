@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -110,16 +111,74 @@ def test_a_reader_that_runs_out_of_cpu_time_is_killed_alone(secretary) -> None:
     assert upload(client, h.simple_pdf(), "ok.pdf").status_code == 201
 
 
-def test_a_hanging_conversion_is_stopped_and_its_processes_killed(secretary) -> None:
-    require_tool("soffice")
-    # LibreOffice cannot even start in a quarter of a second: the conversion "hangs" past
-    # its limit, and the whole process group (oosplash, soffice.bin) is killed.
-    client = secretary(convert_seconds=0.25)
-    body = error_of(upload(client, h.docx(paragraphs=200), "slow.docx"), 422,
-                    "conversion_timeout")
-    assert "PDF" in body["message_vi"]
+def test_a_reader_that_runs_out_of_memory_is_refused_clearly(secretary) -> None:
+    # At the configured limit (1536 MB of address space): the reader asks for 1.7 GB, the
+    # kernel refuses it, and the refusal says so instead of calling the file damaged.
+    client = secretary()
+    data = h.memory_bomb()
+    assert len(data) < 4096
+    body = error_of(upload(client, data, "shading.pdf"), 422, "too_complex")
+    assert body["details"]["reason"] == "memory"
+    assert "memory" in body["message_en"] and "bộ nhớ" in body["message_vi"]
     assert client.get("/healthz").json()["ok"] is True
     assert_nothing_left_behind()
+    assert upload(client, h.simple_pdf(), "ok.pdf").status_code == 201
+
+
+def soffice_processes(data_dir: Path) -> list[str]:
+    """The names of live LibreOffice processes (oosplash, soffice.bin) whose profile is under
+    this server's scratch directory."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if ("\nState:\tZ" not in status and "UserInstallation=" in cmdline
+                and str(data_dir) in cmdline):
+            found.append(status.split("\n", 1)[0].removeprefix("Name:\t"))
+    return found
+
+
+def test_a_hanging_conversion_is_stopped_and_its_processes_killed(secretary, settings) -> None:
+    require_tool("soffice")
+    client = secretary(convert_seconds=10.0)
+    # The limit is ample for an ordinary document: LibreOffice starts and converts it.
+    t0 = time.monotonic()
+    assert upload(client, h.docx(paragraphs=30), "ordinary.docx").status_code == 201
+    ordinary = time.monotonic() - t0
+    assert ordinary < 8, ordinary
+
+    # A 250 kB Word file whose long table keeps soffice laying out pages for many minutes.
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(soffice_processes(settings.data_dir))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    t0 = time.monotonic()
+    try:
+        r = upload(client, h.docx_long_table(), "phu-luc.docx")
+    finally:
+        done.set()
+        watcher.join()
+    took = time.monotonic() - t0
+    body = error_of(r, 422, "conversion_timeout")
+    assert "PDF" in body["message_vi"] and "PDF" in body["message_en"]
+    assert body["details"]["seconds"] == 10.0
+    assert 10 <= took < 25, took  # stopped at the limit, not when LibreOffice gave up
+    assert "soffice.bin" in seen, seen  # LibreOffice itself was converting, not starting
+    # soffice and everything it started are gone, its profile with them
+    assert soffice_processes(settings.data_dir) == []
+    assert list((settings.data_dir / "tmp").iterdir()) == []
+    assert_nothing_left_behind()
+    assert client.get("/healthz").json()["ok"] is True
+    assert upload(client, h.simple_pdf(), "ok.pdf").status_code == 201
 
 
 def test_broken_xref_is_repaired_into_a_clean_copy(secretary) -> None:

@@ -82,6 +82,10 @@ def test_search_across_the_meetings_documents(login) -> None:
     assert {hit["document_id"] for hit in hits} == {b["id"]}
     hits = member.get("/api/meetings/1/search", params={"q": "chuyen doi so"}).json()["hits"]
     assert {a["id"], b["id"]} <= {hit["document_id"] for hit in hits}
+    # each hit carries a snippet: the words found as written, with those around them
+    (hit_b,) = [hit for hit in hits if hit["document_id"] == b["id"]]
+    assert hit_b["snippet"] == {"before": "Kế hoạch", "match": "chuyển đổi số",
+                                "after": "cấp xã - trang 1"}
     # the demo's own report is searchable too (text extracted at seeding)
     demo_hits = member.get("/api/meetings/1/search", params={"q": "tinh hinh kinh te"}).json()
     assert demo_hits["hits"] and demo_hits["hits"][0]["title"].startswith("Báo cáo")

@@ -11,6 +11,7 @@ import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { AgendaList } from './agenda.js';
 import { Console } from './console.js';
+import { MeetingSearch } from './meeting-search.js';
 import { NotesPanel } from './notes-panel.js';
 import { SpeakersPanel } from './speakers-panel.js';
 import { useMeeting } from './use-meeting.js';
@@ -121,6 +122,8 @@ export function TabletPage({ id }) {
   useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [agendaOpen, setAgendaOpen] = useState(false);
+  // The hits of the meeting-wide search for the document chosen from its results.
+  const [found, setFound] = useState(null);
 
   if (loadError) {
     return html`<${AppHeader} title=${t('tablet.load_failed')} />
@@ -131,8 +134,8 @@ export function TabletPage({ id }) {
 
   const { meeting, me, presentation } = state;
   const staff = STAFF_ROLES.includes(me.role);
-  const found = view.viewing ? findDocument(state, view.viewing.document_id) : null;
-  const doc = found?.doc || null;
+  const shown = view.viewing ? findDocument(state, view.viewing.document_id) : null;
+  const doc = shown?.doc || null;
   // After a new version with fewer pages, the last page stands in for one that is gone.
   const page = Math.min(view.viewing?.page || 1, doc?.page_count || 1);
   const presentedDoc = presentation.document_id;
@@ -143,6 +146,13 @@ export function TabletPage({ id }) {
     else view.browseTo(documentId, 1);
   };
   const turnTo = (n) => view.browseTo(doc.id, n);
+  const openHit = (hit) => {
+    // Remember which version was searched: boxes from it are wrong on a newer one.
+    setFound(hit && { ...hit, sha256: findDocument(state, hit.document_id)?.doc.sha256 });
+    if (!hit) return;
+    setAgendaOpen(false);
+    view.browseTo(hit.document_id, hit.page);
+  };
 
   return html`<div class="app-frame">
     <${AppHeader} title=${meeting.title}
@@ -157,6 +167,7 @@ export function TabletPage({ id }) {
       <aside class="pane agenda-pane">
         <button type="button" class="btn btn-quiet drawer-close" data-testid="agenda-close"
           onClick=${() => setAgendaOpen(false)}>✕ ${t('tablet.hide_agenda')}</button>
+        <${MeetingSearch} state=${state} onChoose=${openHit} />
         <${AgendaList} items=${state.items} presentation=${presentation}
           shownDocumentId=${doc?.id} onOpen=${openDocument} />
       </aside>
@@ -173,9 +184,11 @@ export function TabletPage({ id }) {
           <span class="grow"></span>
           ${!terminal && html`<${CheckIn} state=${state} />`}
         </div>
-        ${found && html`<p class="viewing-title" data-testid="viewing-title">
-          ${found.item.position}. ${found.doc.title || found.doc.filename}</p>`}
-        <${Viewer} doc=${doc} page=${page} onPage=${turnTo}>
+        ${shown && html`<p class="viewing-title" data-testid="viewing-title">
+          ${shown.item.position}. ${shown.doc.title || shown.doc.filename}</p>`}
+        <${Viewer} doc=${doc} page=${page} onPage=${turnTo}
+          found=${found && found.document_id === doc?.id && found.sha256 === doc.sha256
+            ? found.hits : null}>
           <div class="viewer-empty">
             <p>${meeting.status === 'draft' ? t('tablet.draft_notice')
               : meeting.status === 'running' ? t('tablet.nothing_presented') : t('tablet.ended_notice')}</p>

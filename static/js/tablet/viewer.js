@@ -1,7 +1,8 @@
 // The page viewer: one PDF page as an image sized for this screen, page buttons, swipe
 // and arrow keys, and the next page fetched ahead so turning is instant. Zoom (buttons or
 // pinch) asks the server for a sharper image; a strip of thumbnails; search in the document
-// with the hits boxed on the page (boxes from the server, as fractions of the page).
+// with the hits boxed on the page (boxes from the server, as fractions of the page); the
+// hits of the meeting-wide search (`found`) are boxed the same way.
 
 import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { errorText, get } from '../api.js';
@@ -142,7 +143,7 @@ function usePinch(onScale) {
   };
 }
 
-export function Viewer({ doc, page, onPage, children }) {
+export function Viewer({ doc, page, onPage, found, children }) {
   const box = useRef(null);
   const cssWidth = useWidth(box);
   const [zoom, setZoom] = useState(1);
@@ -158,7 +159,9 @@ export function Viewer({ doc, page, onPage, children }) {
   const width = snapWidth(Math.ceil((cssWidth || 800) * zoom * (window.devicePixelRatio || 1)));
   const count = doc ? doc.page_count : 0;
   const go = (n) => { if (doc && n >= 1 && n <= count && n !== page) onPage(n); };
-  const boxes = (hits.find((h) => h.page === page) || { boxes: [] }).boxes;
+  // A search within this document takes over from one across the meeting.
+  const shownHits = hits.length ? hits : found || [];
+  const boxes = (shownHits.find((h) => h.page === page) || { boxes: [] }).boxes;
 
   usePreload(doc ? [page < count && pageUrl(doc, page + 1, width),
     page > 1 && pageUrl(doc, page - 1, width)] : []);
