@@ -4,7 +4,8 @@ For each N, in the same run and with the same client code (bench/tablets.py, in 
 processes from the server), it measures phonghop and the floor: a bare `websockets`
 broadcast server (bench/floor_server.py). Reported per N: p50/p99 latency over the changes,
 server RSS per idle tablet, and the reconnect storm (every tablet dropped at once, then
-back: seconds until all hold the room's current state, missed or duplicated events). With
+back: seconds until all hold the room's current state, missed or duplicated events; for the
+floor, seconds until all are connected again, what the handshakes alone cost). With
 --cluster, also 3 phonghop processes sharing PostgreSQL and Redis.
 
 One JSON object per line; the last is the summary with ratio_p99_vs_floor per N.
@@ -39,6 +40,51 @@ from support import (  # noqa: E402
     start_phonghop,
     stop,
 )
+
+
+class Console:
+    """The secretary's own WebSocket: page turns go as `present` commands over it, as the
+    floor's control socket sends its frames (`--present http` uses the HTTP route instead)."""
+
+    def __init__(self, url: str, cookie: str, meeting: int) -> None:
+        self.url, self.cookie, self.meeting = url, cookie, meeting
+        self.replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.next_id = 0
+
+    async def open(self) -> None:
+        import websockets
+
+        self.ws = await websockets.connect(self.url, compression=None, max_size=None,
+                                           additional_headers={"Cookie": self.cookie})
+        self.reader = asyncio.create_task(self._read())
+        await self.command("connect", {"meeting_id": self.meeting, "device": "bench console"})
+
+    async def _read(self) -> None:
+        import json
+
+        async for raw in self.ws:
+            message = json.loads(raw)
+            if message.get("type") == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+            future = self.replies.pop(message.get("id", -1), None)
+            if future is not None:
+                future.set_result(message)
+
+    async def command(self, ctype: str, data: dict[str, Any]) -> dict[str, Any]:
+        import json
+
+        self.next_id += 1
+        future = asyncio.get_running_loop().create_future()
+        self.replies[self.next_id] = future
+        await self.ws.send(json.dumps({"id": self.next_id, "type": ctype, "data": data}))
+        answer = await asyncio.wait_for(future, 60)
+        assert answer["type"] == "reply", answer
+        return dict(answer["data"])
+
+    async def close(self) -> None:
+        await self.ws.close()
+        self.reader.cancel()
+
 
 FRAME = ('{{"channel":"meeting:1","offset":{i},"epoch":"0a1b2c3d","type":"presentation",'
          '"data":{{"item_id":1,"document_id":1,"page":{page}}}}}')
@@ -143,17 +189,26 @@ async def run_floor(n: int, changes: int, processes: int, workdir: Path,
         await control.send(FRAME.format(i=i, page=i % 19 + 2))
 
     latencies = await measure_changes(workers, changes, send)
+    # The same storm as phonghop's, where "current" is only "connected again": what the
+    # handshakes of N tablets alone cost on this machine.
+    await workers.tell("storm")
+    await workers.expect("dropped", len(workers.procs))
+    t0 = time.monotonic()
+    await workers.tell("reconnect -1")
+    reports = await workers.expect("restored", len(workers.procs), within=300)
+    storm = round(max(float(r[1]) for r in reports) - t0, 3)
     await workers.stop()
     await control.close()
     server.terminate()
     await server.wait()
     return summary("floor", n, latencies, compression=compression,
-                   rss_kb_per_tablet=round((rss_after - rss_before) / n, 2))
+                   rss_kb_per_tablet=round((rss_after - rss_before) / n, 2),
+                   storm={"seconds_until_all_reconnected": storm})
 
 
 async def run_phonghop(n: int, changes: int, processes: int, workdir: Path, *,
                        cluster: bool = False, compression: str | None = None,
-                       storm: bool = True) -> dict[str, Any]:
+                       storm: bool = True, present: str = "ws") -> dict[str, Any]:
     database_url, extra = "", {}
     if cluster:
         database_url = await asyncio.to_thread(create_pg_database)
@@ -183,14 +238,22 @@ async def run_phonghop(n: int, changes: int, processes: int, workdir: Path, *,
         await asyncio.sleep(1.0)
         rss_after = sum(rss_kb(s.pid) for s in servers)
 
+        console = Console(f"ws://127.0.0.1:{ports[0]}/ws", room.secretary_cookie,
+                          room.meeting_id)
+        await console.open()
+
         async def send(i: int) -> None:
+            if present == "ws":
+                await console.command("present", {"page": i % 19 + 2})
+                return
             r = await http.post(f"/api/meetings/{room.meeting_id}/present",
                                 json={"page": i % 19 + 2})
             assert r.status_code == 200, r.text
 
         latencies = await measure_changes(workers, changes, send)
+        await console.close()
         result = summary("phonghop-cluster" if cluster else "phonghop", n, latencies,
-                         compression=compression,
+                         compression=compression, present=present,
                          rss_kb_per_tablet=round((rss_after - rss_before) / n, 2),
                          processes=len(ports))
         if storm:
@@ -251,6 +314,8 @@ async def main() -> None:
     parser.add_argument("--changes", type=int, default=60)
     parser.add_argument("--processes", type=int, default=4, help="tablet processes")
     parser.add_argument("--cluster", action="store_true", help="also 3 processes + Redis")
+    parser.add_argument("--present", choices=("ws", "http"), default="ws",
+                        help="how the secretary turns pages: its WebSocket or the HTTP route")
     parser.add_argument("--deflate", action="store_true",
                         help="also measure with permessage-deflate (as browsers ask)")
     args = parser.parse_args()
@@ -260,7 +325,8 @@ async def main() -> None:
         for n in args.sizes:
             floor = await run_floor(n, args.changes, args.processes, workdir, None)
             emit(floor)
-            ours = await run_phonghop(n, args.changes, args.processes, workdir)
+            ours = await run_phonghop(n, args.changes, args.processes, workdir,
+                                      present=args.present)
             emit(ours)
             entry: dict[str, Any] = {
                 "floor_p99_ms": floor["p99_ms"], "phonghop_p99_ms": ours["p99_ms"],
@@ -270,6 +336,7 @@ async def main() -> None:
                 "floor_rss_kb_per_tablet": floor["rss_kb_per_tablet"],
                 "storm_seconds": ours["storm"]["seconds_until_all_current"],
                 "storm_gaps_or_duplicates": ours["storm"]["gaps_or_duplicates"],
+                "floor_storm_seconds": floor["storm"]["seconds_until_all_reconnected"],
             }
             if args.deflate:
                 floor_z = await run_floor(n, args.changes, args.processes, workdir, "deflate")
@@ -281,7 +348,7 @@ async def main() -> None:
                 entry["deflate_floor_p99_ms"] = floor_z["p99_ms"]
             if args.cluster:
                 clustered = await run_phonghop(n, args.changes, args.processes, workdir,
-                                               cluster=True)
+                                               cluster=True, present=args.present)
                 emit(clustered)
                 entry["cluster_p99_ms"] = clustered["p99_ms"]
                 entry["cluster_ratio_p99_vs_floor"] = round(

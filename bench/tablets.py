@@ -2,7 +2,8 @@
 connections, and reports to its parent (stdout lines) when every one of them has each change.
 
 Parent -> worker (stdin): `storm` (drop every connection at once), `reconnect <page>` (all
-reconnect at once, resuming from their offsets; done when each shows page <page>), `quit`.
+reconnect at once, resuming from their offsets; done when each shows page <page>, or when
+each is connected again if <page> is -1), `quit`.
 Worker -> parent (stdout): `ready <n>`, `got <i> <t>` (the i-th change reached all n, the
 last at monotonic time t), `dropped`, `restored <t> <errors> <snapshots>`, `bye <errors>`.
 """
@@ -87,7 +88,7 @@ class Tablet:
 async def back(tablet: Tablet, page: int, done_at: list[float]) -> None:
     """Reconnect, resuming; done when the tablet shows the room's current page."""
     await tablet.open(None)
-    while tablet.page != page:  # noqa: ASYNC110  (the page arrives on the reader task)
+    while page >= 0 and tablet.page != page:  # noqa: ASYNC110  (the page arrives on the reader task)
         await asyncio.sleep(0.005)
     done_at.append(time.monotonic())
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from starlette.requests import cookie_parser
 from websockets.http11 import Request
 
-from meetings import voting
+from meetings import running, voting
 from meetings.access import Action, authorize
 from meetings.accounts import Actor, token_digest
 from meetings.errors import DomainError
@@ -201,6 +201,8 @@ class Conversation:
             await self._presence(command)
         elif command.type == "vote.cast":
             await self._cast(command)
+        elif command.type == "present":
+            await self._present(command)
 
     async def _connect(self, command: Command) -> None:
         if self.client.state is not State.CONNECTING:
@@ -290,6 +292,23 @@ class Conversation:
             "page": page if isinstance(page, int) else None,
         })
         self.client.send(reply_frame(command.id, {"ok": True}))
+
+    async def _present(self, command: Command) -> None:
+        """The secretary turns the room's page over the socket already open: the same rules
+        as POST /api/meetings/{id}/present, without an HTTP request per page."""
+        fields = {}
+        for name in ("item_id", "document_id", "page"):
+            value = command.data.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ProtocolError("bad_present", f"{name} phải là số nguyên.",
+                                    f"{name} must be an integer.", command.id)
+            fields[name] = value
+        actor, meeting_id = self.actor, self.meeting_id or 0
+        events = await self.services.write(lambda s: running.present(
+            s, actor, meeting_id, item_id=fields["item_id"], document_id=fields["document_id"],
+            page=fields["page"]))
+        await self.services.publish(events)
+        self.client.send(reply_frame(command.id, {"presentation": events[-1].data}))
 
     async def _cast(self, command: Command) -> None:
         data = command.data

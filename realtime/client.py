@@ -36,13 +36,14 @@ class State(StrEnum):
 
 class Client:
     __slots__ = ("wire", "buffer_limit", "state", "offsets", "info", "id", "close_code",
-                 "last_heard", "_buffers")
+                 "last_heard", "channels", "_buffers")
 
     def __init__(self, wire: Wire, *, buffer_limit: int = 1 << 20) -> None:
         self.wire = wire
         self.buffer_limit = buffer_limit
         self.state = State.CONNECTING
         self.offsets: dict[str, int] = {}
+        self.channels: set[str] = set()  # subscribed to, kept by the hub
         self.info: dict[str, Any] = {}
         self.id = ""  # given by the hub: "<node>:<n>"
         self.close_code: int | None = None

@@ -91,11 +91,15 @@ class Hub:
 
     async def unregister(self, client: Client) -> None:
         self.clients.discard(client)
-        for channel, subs in list(self._subs.items()):
+        for channel in client.channels:  # its own few, not every channel of the hub
+            subs = self._subs.get(channel)
+            if subs is None:
+                continue
             subs.discard(client)
             if not subs:
                 del self._subs[channel]
                 self._last.pop(channel, None)
+        client.channels.clear()
         await self._drop_presence(client)
 
     # --- publishing ----------------------------------------------------------------------
@@ -137,6 +141,7 @@ class Hub:
         `client.finish_recovery(channel, offset the tablet then holds)`."""
         client.begin_recovery(channel)
         self._subs.setdefault(channel, set()).add(client)
+        client.channels.add(channel)
         if since is not None:
             missed = await self.broker.history(channel, since)
             if missed is not None:

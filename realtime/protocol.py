@@ -37,7 +37,7 @@ class Close(IntEnum):
 # Server -> client message types that are not domain events.
 CONTROL_TYPES = ("reply", "error", "ping", "presence")
 # Client -> server commands.
-COMMAND_TYPES = ("connect", "presence", "vote.cast", "pong")
+COMMAND_TYPES = ("connect", "presence", "vote.cast", "present", "pong")
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,18 @@ class Phase(StrEnum):
     CLOSED = "closed"
 
 
+_last_frame: list[bytes] = [b"", b""]
+
+
+def _text_frame(data: bytes) -> bytes:
+    """`data` as a server's (unmasked, uncompressed) text frame. A publication goes to every
+    tablet as the same bytes object, so its frame is built once and written N times, as a
+    bare `websockets` broadcast writes one frame to N sockets."""
+    if _last_frame[0] is not data:
+        _last_frame[:] = [data, Frame(Opcode.TEXT, data).serialize(mask=False, extensions=[])]
+    return _last_frame[1]
+
+
 class Connection(asyncio.Protocol):
     """One WebSocket connection. Its phase only moves forward:
     HANDSHAKE -> OPEN -> CLOSING -> CLOSED (or straight to CLOSED when the socket drops)."""
@@ -195,8 +207,11 @@ class Connection(asyncio.Protocol):
         if (self.phase is not Phase.OPEN or self.transport is None
                 or self.ws.state is not WsState.OPEN):
             return
-        self.ws.send_text(data)
-        self._flush()
+        if self.ws.extensions:  # permessage-deflate: each connection compresses its own
+            self.ws.send_text(data)
+            self._flush()
+        elif not self.transport.is_closing():
+            self.transport.write(_text_frame(data))
 
     def buffered(self) -> int:
         """Bytes written but not yet taken by the network."""

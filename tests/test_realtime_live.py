@@ -108,6 +108,35 @@ async def test_dropped_tablet_resumes_without_gap_or_duplicate(live_server: Live
     await sec.aclose()
 
 
+async def test_secretary_turns_pages_over_the_socket(live_server: LiveServer) -> None:
+    meeting = live_server.demo.meeting_id
+    sec = await secretary(live_server)
+    assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    console, member = await tablets(live_server, ["thuky", "uyvien1"])
+    assert member.snapshot and member.snapshot["presentation"]["page"] == 1
+    for page in (2, 3, 4):
+        reply = await console.command("present", {"page": page})
+        assert reply["presentation"]["page"] == page
+    await member.wait_for("presentation", lambda d: d["page"] == 4)
+    pages = [e["data"]["page"] for e in member.events if e["type"] == "presentation"]
+    assert pages == [2, 3, 4]  # every change, in order
+    # the same rules as the HTTP route: members may not turn the room's page
+    with pytest.raises(CommandError) as refused:
+        await member.command("present", {"page": 7})
+    assert refused.value.code == "forbidden"
+    with pytest.raises(CommandError) as bad:
+        await console.command("present", {"page": "7"})
+    assert bad.value.code == "bad_present"
+    with pytest.raises(CommandError) as beyond:
+        await console.command("present", {"page": 10_000})
+    assert beyond.value.code == "bad_page"
+    # and what it did is the room's state: a snapshot taken now shows page 4
+    assert (await sec.get(f"/api/meetings/{meeting}")).json()["presentation"]["page"] == 4
+    await console.close()
+    await member.close()
+    await sec.aclose()
+
+
 async def test_unknown_epoch_gets_a_snapshot(live_server: LiveServer) -> None:
     cookie = await cookie_for(live_server.url, "uyvien2")
     tablet = Tablet(live_server.ws_url, cookie, live_server.demo.meeting_id)
