@@ -68,13 +68,17 @@ function MeetingControls({ state, action }) {
     </div>`;
 }
 
-function PresenterControls({ state, update, viewing, action }) {
+function PresenterControls({ state, update, viewing, action, conn }) {
   const { presentation: p, meeting } = state;
   const running = meeting.status === 'running';
   const found = p.document_id ? findDocument(state, p.document_id) : null;
   const item = findItem(state, p.item_id);
   const present = (body) => action.run('present', async () => {
-    const r = await post(`/api/meetings/${meeting.id}/present`, body);
+    const live = conn && conn();
+    // Over the socket when it is up (no HTTP request per page); the HTTP route otherwise.
+    const r = live && live.live
+      ? await live.command('present', body)
+      : await post(`/api/meetings/${meeting.id}/present`, body);
     // Apply the answer at once, so a second tap counts from the new page.
     update((s) => ({ ...s, presentation: r.presentation }));
   });
@@ -349,14 +353,15 @@ function Attendance({ state, action }) {
     </div>`;
 }
 
-export function Console({ state, update, viewing }) {
+export function Console({ state, update, viewing, conn }) {
   const action = useAction();
   return html`
     <section class="panel console" data-testid="console" aria-label=${t('console.title')}>
       <h2 class="pane-title">${t('console.title')}</h2>
       <${MeetingControls} state=${state} action=${action} />
       <${ErrorBox} error=${action.error} testid="console-error" />
-      <${PresenterControls} state=${state} update=${update} viewing=${viewing} action=${action} />
+      <${PresenterControls} state=${state} update=${update} viewing=${viewing} action=${action}
+        conn=${conn} />
       <${VoteControls} state=${state} action=${action} />
       <${Attendance} state=${state} action=${action} />
     </section>`;

@@ -198,7 +198,8 @@ export function TabletPage({ id }) {
       <aside class="pane side-pane">
         <${VotePanel} state=${state} update=${update} conn=${conn} />
         <${SpeakersPanel} state=${state} />
-        ${staff && html`<${Console} state=${state} update=${update} viewing=${view.viewing} />`}
+        ${staff && html`<${Console} state=${state} update=${update} viewing=${view.viewing}
+          conn=${conn} />`}
         <${NotesPanel} state=${state} update=${update} doc=${doc} page=${page} onPage=${turnTo} />
       </aside>
     </div></div>`;
