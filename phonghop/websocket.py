@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,6 +126,8 @@ class TabletEndpoint:
 class Conversation:
     """One tablet's conversation with the server."""
 
+    __slots__ = ("services", "actor", "client", "limit", "meeting_id", "_inbox", "_worker")
+
     def __init__(self, conn: Connection, services: Services, actor: Actor, token: str) -> None:
         self.services, self.actor = services, actor
         settings = services.settings
@@ -135,7 +136,9 @@ class Conversation:
                             "token": token_digest(token)}
         self.limit = RateLimit(settings.ws_commands_per_second)
         self.meeting_id: int | None = None
-        self._inbox: deque[Command] = deque()
+        # A list, not a deque: an empty deque already holds a 600-byte block, and a
+        # tablet's inbox rarely holds more than one command.
+        self._inbox: list[Command] = []
         self._worker: asyncio.Task[None] | None = None
         self.hub.register(self.client)
 
@@ -177,7 +180,7 @@ class Conversation:
     async def _work(self) -> None:
         try:
             while self._inbox and not self.client.closed:
-                command = self._inbox.popleft()
+                command = self._inbox.pop(0)
                 try:
                     await self._dispatch(command)
                 except (ProtocolError, DomainError) as exc:
