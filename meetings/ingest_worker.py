@@ -3,7 +3,8 @@
 It runs under resource limits set by its parent (`meetings.ingest`): address space and CPU
 time. A file built to exhaust memory or time kills this process only. It writes its answer to
 `result.json` beside the job: either {"error": code, ...} for a refusal it recognised, or what
-it found (pages, sizes, words) with the cleaned PDF written to `clean.pdf`.
+it found (pages, sizes, words) with the cleaned PDF written to `clean.pdf` and, when the job
+asks, page 1 of that cleaned PDF rendered as an image.
 
 Refusal codes only; the bilingual messages live in `meetings.ingest`.
 """
