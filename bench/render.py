@@ -240,8 +240,8 @@ async def run(args: argparse.Namespace) -> None:
             response = await upload
             assert response.status_code == 201, response.text
             emit({"bench": "first_page_visible", "seconds_from_upload": round(visible, 2),
-                  "note": "upload, then the child process that checks and cleans the file, "
-                          "then page 1 rendered, announced, fetched"})
+                  "note": "upload, then the child process that checks and cleans the file "
+                          "and renders page 1 of the clean copy, then announced, fetched"})
             t1 = time.perf_counter()
             await wait(staff, "document.progress",
                        lambda d: d["document_id"] == doc_id and d["ready"] == d["total"])

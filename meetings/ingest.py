@@ -3,10 +3,11 @@ refusal that says what to do, in Vietnamese and English.
 
 Nothing here parses the untrusted file in this process. The type is told by its first bytes;
 everything else happens in child processes with their own session (process group) and
-resource limits: `meetings.ingest_worker` (zip check, PDF checks, text, cleaning) under an
-address-space and CPU limit, and LibreOffice headless (office files to PDF) with its own
-profile directory, a time limit and an output size limit. When a child runs out of memory or
-time it dies alone; its whole process group is killed so nothing is left behind.
+resource limits: `meetings.ingest_worker` (zip check, PDF checks, text, cleaning, and page 1
+of the cleaned copy as an image) under an address-space and CPU limit, and LibreOffice
+headless (office files to PDF) with its own profile directory, a time limit and an output
+size limit. When a child runs out of memory or time it dies alone; its whole process group is
+killed so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -47,9 +49,19 @@ class Limits:
     max_image_pixels: int = 250_000_000  # 600 dpi A1 is 200 million
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    """Page 1 of the cleaned copy as the render workers would cache it (width in pixels,
+    image format), rendered by the child that read the upload, under the same limits."""
+
+    width: int
+    format: str
+
+
 @dataclass
 class Ingested:
-    """What an accepted upload became: the cleaned PDF (for tablets) beside the original."""
+    """What an accepted upload became: the cleaned PDF (for tablets) beside the original,
+    and page 1 of the cleaned PDF as an image when it was asked for and could be rendered."""
 
     pdf: bytes
     original: bytes
@@ -58,6 +70,7 @@ class Ingested:
     title: str
     pages: list[dict[str, Any]]
     removed: dict[str, int] = field(default_factory=dict)
+    first_page: bytes | None = None
 
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -140,7 +153,7 @@ def run_limited(argv: list[str], *, cwd: Path, timeout: float,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True, preexec_fn=preexec, env=env)
     try:
-        return process.wait(timeout=timeout)
+        return _wait(process, timeout)
     except subprocess.TimeoutExpired:
         raise TimeoutError from None
     finally:
@@ -152,6 +165,24 @@ def run_limited(argv: list[str], *, cwd: Path, timeout: float,
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> int:
+    """Popen.wait with a timeout polls, sleeping up to 50 ms between looks (an upload's
+    answer waited for that); a pidfd wakes us as soon as the child exits."""
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except OSError:
+        return process.wait(timeout=timeout)
+    try:
+        # poll, not select: a server with a thousand tablets has descriptors above 1024.
+        waiter = select.poll()
+        waiter.register(pidfd, select.POLLIN)
+        if not waiter.poll(timeout * 1000):
+            raise subprocess.TimeoutExpired(process.args, timeout)
+    finally:
+        os.close(pidfd)
+    return process.wait()
 
 
 def _worker(job: dict[str, Any], work: Path, limits: Limits) -> dict[str, Any]:
@@ -227,8 +258,9 @@ def sniff(data: bytes, filename: str) -> str:
 
 
 def ingest(data: bytes, filename: str, limits: Limits, *, password: str = "",
-           scratch: Path | None = None) -> Ingested:
-    """Check, convert if needed, read and clean an upload. Raises a bilingual refusal."""
+           scratch: Path | None = None, first_page: FirstPage | None = None) -> Ingested:
+    """Check, convert if needed, read and clean an upload; render page 1 of the clean copy
+    when `first_page` says how. Raises a bilingual refusal."""
     if len(data) > limits.max_bytes:
         raise DomainError(Kind.TOO_LARGE, "file_too_large",
                           f"Tệp vượt quá giới hạn {limits.max_bytes // (1024 * 1024)} MB.",
@@ -255,13 +287,18 @@ def ingest(data: bytes, filename: str, limits: Limits, *, password: str = "",
                                      else ".doc"))
             pdf_path = convert_to_pdf(source, work, limits)
         clean = work / "clean.pdf"
+        image = work / "first-page.img"
         found = _worker({"mode": "pdf", "input": str(pdf_path), "clean": str(clean),
                          "password": password, "max_pages": limits.max_pages, "words": False,
                          "max_page_mm": limits.max_page_mm,
-                         "max_image_pixels": limits.max_image_pixels}, work, limits)
+                         "max_image_pixels": limits.max_image_pixels,
+                         "first_page": None if first_page is None else {
+                             "width": first_page.width, "format": first_page.format,
+                             "path": str(image)}}, work, limits)
         return Ingested(pdf=clean.read_bytes(), original=data, original_type=family,
                         page_count=int(found["page_count"]), title=str(found["title"]),
-                        pages=list(found["pages"]), removed=dict(found["removed"]))
+                        pages=list(found["pages"]), removed=dict(found["removed"]),
+                        first_page=image.read_bytes() if found.get("first_page") else None)
 
 
 def extract_words(pdf: Path, limits: Limits, *, scratch: Path | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import resource
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -100,6 +101,18 @@ class PageRenderer:
             pending.add_done_callback(lambda _: self._inflight.pop(target, None))
         await asyncio.shield(pending)
         return target
+
+    def keep(self, sha256: str, page: int, width: int, fmt: str, image: bytes) -> None:
+        """Put an image rendered elsewhere (page 1, by the child that read the upload, with
+        `render_page` too) in the cache, as if a worker had rendered it."""
+        target = self.cache_path(sha256, page, snap_width(width), fmt)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(image)
+        os.replace(tmp, target)
 
     async def page_png(self, sha256: str, page: int, width: int) -> Path:
         return await self.page_image(sha256, page, width, "png")

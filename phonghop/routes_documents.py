@@ -18,7 +18,7 @@ from meetings import documents, notes
 from meetings.accounts import Actor
 from meetings.errors import DomainError, Kind, forbidden, invalid
 from meetings.events import STAFF, Event
-from meetings.ingest import Ingested, extract_words, ingest
+from meetings.ingest import FirstPage, Ingested, extract_words, ingest
 from meetings.models import Document, DocumentVersion
 from meetings.pdf_pages import DEFAULT_FORMAT, FORMATS, snap_width
 from meetings.preparation import document_added
@@ -31,6 +31,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 PRERENDER_WIDTH = 1280
 THUMBNAIL_WIDTH = 160
 VIETNAM = timezone(timedelta(hours=7))
+# Page 1 as tablets first ask for it, rendered by the child that reads the upload.
+FIRST_PAGE = FirstPage(PRERENDER_WIDTH, DEFAULT_FORMAT)
 ORIGINAL_TYPES = {"pdf": "application/pdf", "ooxml": "application/octet-stream",
                   "odf": "application/octet-stream", "ole": "application/octet-stream",
                   "rtf": "application/rtf"}
@@ -49,8 +51,10 @@ def _too_large(services: Services) -> DomainError:
                        f"The file is larger than the limit of {mb} MB.")
 
 
-async def receive_upload(request: Request, services: Services) -> Upload:
-    """Read the multipart upload, then check, convert and clean it in child processes."""
+async def receive_upload(request: Request, services: Services, *,
+                         first_page: bool = True) -> Upload:
+    """Read the multipart upload, then check, convert and clean it in child processes; the
+    child renders page 1 of the clean copy too, unless told no tablet will show it."""
     limit = services.settings.max_upload_mb * 1024 * 1024
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit + 64 * 1024:
@@ -77,7 +81,7 @@ async def receive_upload(request: Request, services: Services) -> Upload:
         with services.ingest_slots:  # a bounded number of uploads read at once
             return ingest(data, filename, limits,
                           password=password if isinstance(password, str) else "",
-                          scratch=scratch)
+                          scratch=scratch, first_page=FIRST_PAGE if first_page else None)
 
     ingested = await run_in_threadpool(run)
     return Upload(filename, title if isinstance(title, str) else "", ingested)
@@ -92,19 +96,25 @@ def _progress(services: Services, document: Document, sha256: str):  # type: ign
     return report
 
 
-async def _first_page(services: Services, sha256: str) -> None:
+async def _first_page(services: Services, sha256: str, image: bytes | None) -> None:
+    """Page 1 in the cache: the image the ingest child rendered, or else (it could not) a
+    render worker's."""
+    if image is not None:
+        await run_in_threadpool(services.renderer.keep, sha256, 1, FIRST_PAGE.width,
+                                FIRST_PAGE.format, image)
     try:
-        await services.renderer.page_image(sha256, 1, PRERENDER_WIDTH)
+        await services.renderer.page_image(sha256, 1, FIRST_PAGE.width, FIRST_PAGE.format)
     except DomainError:
         pass  # shown as a refusal when a tablet asks for it
 
 
 async def announce_when_first_page_ready(services: Services, document: Document,
-                                         pdf_sha256: str) -> None:
-    """Tablets hear of a document once its first page is rendered; the rest follows in the
-    background, with progress (pages ready / total) for the secretary. Then its words are
-    indexed for search (the uploader's answer waits for that, the tablets do not)."""
-    await _first_page(services, pdf_sha256)
+                                         pdf_sha256: str, first_page: bytes | None) -> None:
+    """Tablets hear of a document once its first page is rendered (by the ingest child,
+    before this); the rest follows in the background, with progress (pages ready / total)
+    for the secretary. Then its words are indexed for search (the uploader's answer waits
+    for that, the tablets do not)."""
+    await _first_page(services, pdf_sha256, first_page)
     await services.publish([document_added(document)])
     _prerender(services, document, pdf_sha256, document.page_count)
     await index_words(services, pdf_sha256)
@@ -147,7 +157,7 @@ async def add_version(request: Request) -> Response:
         return document, documents.version_view(version), events
 
     document, version, events = await services.write(run)
-    await _first_page(services, version["sha256"])
+    await _first_page(services, version["sha256"], upload.ingested.first_page)
     await services.publish(events)
     _prerender(services, document, version["sha256"], document.page_count)
     await index_words(services, version["sha256"])

@@ -149,7 +149,8 @@ async def upload_document(request: Request) -> Response:
         return document, current_version(session, document.id or 0).sha256
 
     document, pdf_sha256 = await services.write(run)
-    await announce_when_first_page_ready(services, document, pdf_sha256)
+    await announce_when_first_page_ready(services, document, pdf_sha256,
+                                         upload.ingested.first_page)
     return json_response({"document": document_view(document)}, status=201)
 
 

@@ -55,7 +55,7 @@ async def attach_document(request: Request) -> Response:
     # Only the form's author makes the server read a file; then the same checks, conversion
     # and cleaning in child processes as for meeting documents.
     await services.read(lambda s: opinions.editable_draft(s, actor, opinion_id))
-    upload = await receive_upload(request, services)
+    upload = await receive_upload(request, services, first_page=False)  # no tablet shows it
     document = await services.write(
         lambda s: opinions.attach_document(
             s, services.blobs, actor, opinion_id, filename=upload.filename,

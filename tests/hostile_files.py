@@ -194,6 +194,21 @@ def active_content() -> bytes:
     return bytes(doc.tobytes())
 
 
+def visible_form_field() -> bytes:
+    """A filled-in, coloured form field with a script: cleaning removes it from the page."""
+    doc = pymupdf.open(stream=simple_pdf("Phiếu góp ý dự thảo nghị quyết"))
+    widget = pymupdf.Widget()
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.field_name = "y_kien"
+    widget.field_value = "Nhap y kien"
+    widget.rect = pymupdf.Rect(72, 200, 400, 236)
+    widget.border_color = (0.8, 0, 0)
+    widget.fill_color = (1, 1, 0.6)
+    widget.script = "app.alert('field');"
+    doc[0].add_widget(widget)
+    return bytes(doc.tobytes())
+
+
 def encrypted(password: str = "mat-khau") -> bytes:
     doc = pymupdf.open(stream=simple_pdf("Tài liệu mật"))
     return bytes(doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw=password,

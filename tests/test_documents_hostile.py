@@ -16,6 +16,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from meetings.demo import DEMO_PASSWORD
+from meetings.ingest import FirstPage, Limits, ingest
+from meetings.pdf_pages import render_page
 from phonghop.app import create_app
 from phonghop.settings import Settings
 from tests import hostile_files as h
@@ -220,6 +222,32 @@ def test_active_content_is_removed_from_the_served_copy(secretary) -> None:
     assert client.get(f"/api/documents/{doc['id']}/file").content == data
     removed = client.get(f"/api/documents/{doc['id']}/versions").json()["versions"][0]["removed"]
     assert removed["links"] == 2 and removed["widgets"] == 1 and removed["files"] >= 1
+
+
+def test_page_one_is_the_cleaned_copy_rendered_by_the_reading_child(secretary,  # type: ignore[no-untyped-def]
+                                                                    tmp_path: Path) -> None:
+    """Tablets are told of a document once page 1 is ready. The child that read the upload
+    renders it, under its limits, from the cleaned copy: a form field that cleaning removes
+    is not on it, and it is byte for byte what a render worker makes of the served PDF."""
+    data = h.visible_form_field()
+
+    def page_one(pdf: bytes) -> bytes:
+        (tmp_path / "in.pdf").write_bytes(pdf)
+        out = render_page(str(tmp_path / "in.pdf"), 1, 1280, str(tmp_path / "1.webp"))
+        return Path(out).read_bytes()
+
+    ingested = ingest(data, "phieu.pdf", Limits(), first_page=FirstPage(1280, "webp"))
+    assert ingested.first_page is not None
+    assert ingested.first_page == page_one(ingested.pdf)
+    assert ingested.first_page != page_one(data)  # the field is on the original's page
+    client = secretary()
+    r = upload(client, data, "phieu.pdf")
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["document"]["id"]
+    served = client.get(f"/api/documents/{doc_id}/pdf").content
+    shown = client.get(f"/api/documents/{doc_id}/pages/1?w=1280").content
+    assert shown == page_one(served) == ingested.first_page
+    assert_nothing_left_behind()
 
 
 def test_encrypted_pdf_opens_with_its_password(secretary) -> None:

@@ -88,6 +88,42 @@ async def test_document_appears_with_first_page_ready_and_progress_then_a_new_ve
     await member.aclose()
 
 
+async def test_tablets_are_told_of_a_document_with_page_one_ready_before_the_rest(
+    live_server: LiveServer,
+) -> None:
+    sec = await logged_in(live_server, "thuky")
+    member = await logged_in(live_server, "uyvien1")
+    member_tablet = await tablet(live_server, "uyvien1")
+    sec_tablet = await tablet(live_server, "thuky")
+    upload = asyncio.create_task(sec.post(
+        "/api/meetings/1/items/2/documents",
+        files={"file": ("tai-lieu-dai.pdf", demo_documents.long_pdf(60), "application/pdf")}))
+    added = await member_tablet.wait_for(
+        "agenda.changed", lambda d: d.get("document", {}).get("filename") == "tai-lieu-dai.pdf",
+        within=60)
+    doc_id = added["data"]["document"]["id"]
+    # when tablets hear of it, page 1 is in the page cache, and that is what they are shown
+    (version,) = (await member.get(f"/api/documents/{doc_id}/versions")).json()["versions"]
+    sha = version["sha256"]
+    cached = live_server.settings.data_dir / "cache" / "pages" / sha[:2] / sha / "1-1280.webp"
+    assert cached.exists()
+    first = await member.get(f"/api/documents/{doc_id}/pages/1?w=1280")
+    assert first.status_code == 200 and first.content == cached.read_bytes()
+    # the other pages are pre-rendered after the announcement: the secretary, who sees both
+    # on one connection, gets it before any progress, then progress up to all 60 pages
+    await sec_tablet.wait_for("document.progress", lambda d: d["document_id"] == doc_id
+                              and d["ready"] == d["total"] == 60, within=180)
+    order = [e["type"] for e in sec_tablet.events
+             if e["data"].get("document_id", e["data"].get("document", {}).get("id")) == doc_id]
+    assert order[0] == "agenda.changed" and order.count("agenda.changed") == 1
+    assert order.count("document.progress") > 2
+    assert (await upload).status_code == 201
+    for t in (member_tablet, sec_tablet):
+        await t.close()
+    await sec.aclose()
+    await member.aclose()
+
+
 async def test_server_keeps_answering_while_bombs_are_read(
     short_ingest_limits: None, live_server: LiveServer,
 ) -> None:
