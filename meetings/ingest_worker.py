@@ -18,8 +18,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from meetings.mupdf import load_pymupdf
-
 # Keys that carry active content or attachments; nulled wherever they appear.
 ACTIVE_KEYS = ("JS", "JavaScript", "AA", "OpenAction", "EmbeddedFiles", "EF", "AcroForm",
                "RichMedia", "XFA", "Names/EmbeddedFiles", "Names/JavaScript")
@@ -119,14 +117,14 @@ def page_words(doc: Any) -> list[dict[str, Any]]:
 
 
 def read_words(job: dict[str, Any]) -> dict[str, Any]:
-    pymupdf = load_pymupdf()
+    import pymupdf  # without its layout add-ons: see meetings/__init__.py
     pymupdf.TOOLS.mupdf_display_errors(False)
     with pymupdf.open(job["input"], filetype="pdf") as doc:
         return {"pages": page_words(doc)}
 
 
 def read_pdf(job: dict[str, Any]) -> dict[str, Any]:
-    pymupdf = load_pymupdf()
+    import pymupdf  # without its layout add-ons: see meetings/__init__.py
     pymupdf.TOOLS.mupdf_display_errors(False)
     src, out = Path(job["input"]), Path(job["clean"])
     try:
