@@ -3,9 +3,11 @@
 For each N, in the same run and with the same client code (bench/tablets.py, in separate
 processes from the server), it measures phonghop and the floor: a bare `websockets`
 broadcast server (bench/floor_server.py). Reported per N: p50/p99 latency over the changes,
-server RSS per idle tablet, and the reconnect storm (every tablet dropped at once, then
-back: seconds until all hold the room's current state, missed or duplicated events; for the
-floor, seconds until all are connected again, what the handshakes alone cost). With
+server RSS per idle tablet (after warming the server's thread and database pools with 64
+concurrent reads, so that the figure is what each tablet adds), and the reconnect storm
+(every tablet dropped at once, then back: seconds until all hold the room's current state,
+missed or duplicated events; for the floor, seconds until all are connected again, what the
+handshakes alone cost). With
 --cluster, also 3 phonghop processes sharing PostgreSQL and Redis.
 
 One JSON object per line; the last is the summary with ratio_p99_vs_floor per N.
@@ -229,6 +231,15 @@ async def run_phonghop(n: int, changes: int, processes: int, workdir: Path, *,
                                  headers={"Cookie": room.secretary_cookie})
         r = await http.post(f"/api/meetings/{room.meeting_id}/start")
         assert r.status_code == 200, r.text
+        # Warm the server's pools (worker threads, database connections) as any server that
+        # has run for a minute has them: what is then measured is what each tablet adds.
+        for port in ports:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                                         headers={"Cookie": room.secretary_cookie}) as warm:
+                answers = await asyncio.gather(*(warm.get("/api/meetings")
+                                                 for _ in range(64)))
+                assert all(a.status_code == 200 for a in answers)
+        gc.collect()
         await asyncio.sleep(0.5)
         rss_before = sum(rss_kb(s.pid) for s in servers)
         workers = Workers()
