@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
 
 from meetings.accounts import Actor
 from meetings.errors import DomainError, Kind, forbidden, not_found
@@ -80,11 +81,30 @@ def authorize(
 
     An admin may view and prepare any meeting; an archivist may view a sealed one."""
     meeting = get_meeting(session, meeting_id)
-    return meeting, permit(actor, meeting, role_in(session, actor, meeting_id), action)
+    return meeting, permit(actor, meeting.status, role_in(session, actor, meeting_id), action)
 
 
-def permit(actor: Actor, meeting: Meeting, role: str | None, action: Action) -> str | None:
-    """The role, when it (or the actor's standing) allows the action here; else a refusal."""
+def standing(session: Session, actor: Actor, meeting_id: int, action: Action
+             ) -> tuple[str | None, str]:
+    """The actor's role in the meeting and the meeting's status, when the action is allowed;
+    `authorize` without loading the meeting. One query of two columns: every tablet that
+    connects asks it (a reconnect storm of 1,000 tablets, all at once)."""
+    row = session.execute(
+        select(col(Meeting.status), col(Participant.role))
+        .select_from(Meeting)
+        .outerjoin(Participant, and_(col(Participant.meeting_id) == col(Meeting.id),
+                                     col(Participant.user_id) == actor.user_id))
+        .where(col(Meeting.id) == meeting_id)
+    ).first()
+    if row is None:
+        raise not_found("cuộc họp", "Meeting")
+    status, role = row
+    return permit(actor, status, role, action), status
+
+
+def permit(actor: Actor, status: str, role: str | None, action: Action) -> str | None:
+    """The role, when it (or the actor's standing) allows the action in a meeting of this
+    status; else a refusal."""
     if role is not None and role in PERMISSIONS.get(action, frozenset()):
         return role
     if actor.is_admin and action in (Action.VIEW, Action.PREPARE):
@@ -92,7 +112,7 @@ def permit(actor: Actor, meeting: Meeting, role: str | None, action: Action) -> 
     if (
         actor.is_archivist
         and action == Action.VIEW
-        and meeting.status == MeetingStatus.SEALED.value
+        and status == MeetingStatus.SEALED.value
     ):
         return role
     if role is None and not actor.is_admin and not actor.is_archivist:

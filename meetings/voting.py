@@ -413,7 +413,7 @@ def cast_ballot(
     computes them once, with `progress_events`)."""
     desk = _desk(session, vote_id)
     vote = desk.vote
-    permit(actor, desk.meeting, desk.roles.get(actor.user_id), Action.VOTE)
+    permit(actor, desk.meeting.status, desk.roles.get(actor.user_id), Action.VOTE)
     must_be_running(desk.meeting)
     if vote.status != VoteStatus.OPEN.value or _expired(vote):
         raise _closed(vote)

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
 from starlette.requests import cookie_parser
 from websockets.http11 import Request
 
 from meetings import running, voting
-from meetings.access import Action, authorize
+from meetings.access import Action, standing
 from meetings.accounts import Actor, token_digest
 from meetings.errors import DomainError
 from meetings.models import MeetingStatus, Role
@@ -217,12 +216,9 @@ class Conversation:
                                 "meeting_id is missing.", command.id)
         actor = self.actor
 
-        def role_of(session: Session) -> tuple[str | None, str]:
-            meeting, role = authorize(session, actor, meeting_id, Action.VIEW)
-            return role, meeting.status
-
         try:
-            role, status = await self.services.read(role_of)
+            role, status = await self.services.read(
+                lambda s: standing(s, actor, meeting_id, Action.VIEW))
         except DomainError as exc:
             self.client.send(error_frame(command.id, exc.code, exc.vi, exc.en))
             self.client.close(Close.FORBIDDEN, exc.code)

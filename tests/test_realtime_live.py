@@ -229,6 +229,19 @@ async def test_logout_and_sealing_close_with_do_not_reconnect_codes(
     await asyncio.wait_for(other.closed.wait(), 5)
     assert other.close_code == 4102
     assert (await other.wait_for("minutes.sealed"))["data"]["status"] == "sealed"
+    # an archivist may open the sealed meeting (its snapshot), then is told it is sealed
+    archivist = Tablet(live_server.ws_url, await cookie_for(live_server.url, "luutru"), meeting)
+    reply = await archivist.connect()
+    assert reply["snapshot"]["meeting"]["status"] == "sealed"
+    await asyncio.wait_for(archivist.closed.wait(), 5)
+    assert archivist.close_code == 4102
+    # a meeting that does not exist is refused like one the tablet is not in
+    nowhere = Tablet(live_server.ws_url, await cookie_for(live_server.url, "uyvien2"), 9999)
+    with pytest.raises(CommandError) as missing:
+        await nowhere.connect()
+    assert missing.value.code == "not_found"
+    await nowhere.closed.wait()
+    assert nowhere.close_code == 4101
     await member_http.aclose()
     await sec.aclose()
 
