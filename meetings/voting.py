@@ -345,6 +345,7 @@ class _Desk:
     roles: dict[int, str]
     absent: set[int]
     electorate: dict[int, int | None]  # voter -> who holds their proxy
+    voted: set[int]  # voters whose receipt is in (this transaction's own ones included)
 
 
 def _desk(session: Session, vote_id: int) -> _Desk:
@@ -365,8 +366,28 @@ def _desk(session: Session, vote_id: int) -> _Desk:
             roles={u: r for u, r, _ in people},
             absent={u for u, _, a in people if a in ABSENT_STATES},
             electorate=dict(electorate),
+            voted=set(session.exec(select(BallotReceipt.user_id)
+                                   .where(BallotReceipt.vote_id == vote_id)).all()),
         )
     return desk
+
+
+def _already_voted() -> DomainError:
+    return DomainError(
+        Kind.CONFLICT,
+        "already_voted",
+        "Người này đã biểu quyết trong lần này; phiếu đã ghi nhận không thay đổi được.",
+        "This person has already voted in this vote; an accepted ballot cannot be changed.",
+    )
+
+
+class WriteConflict(DomainError):
+    """`already_voted`, found by the database's unique constraint while writing, not by the
+    checks before it: the transaction (or the savepoint) the ballot ran in must be rolled back.
+    Every other refusal of `cast_ballot` comes before it writes anything."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.kind, error.code, error.vi, error.en)
 
 
 def _voter(desk: _Desk, actor: Actor, for_user: int | None) -> int:
@@ -407,10 +428,11 @@ def cast_ballot(
     for_user: int | None = None,
     progress: bool = True,
 ) -> tuple[dict[str, Any], list[Event]]:
-    """Cast one ballot. Call it in a savepoint (or a transaction) that is rolled back when it
-    raises; the ballot box does. What the ballot is checked against is read once per
-    transaction (`_Desk`). `progress` False leaves the progress events to the caller (a batch
-    computes them once, with `progress_events`)."""
+    """Cast one ballot. Every refusal but `WriteConflict` comes before anything is written;
+    after a `WriteConflict` roll back the savepoint or transaction it ran in (the ballot box
+    does). What the ballot is checked against is read once per transaction (`_Desk`).
+    `progress` False leaves the progress events to the caller (a batch computes them once,
+    with `progress_events`)."""
     desk = _desk(session, vote_id)
     vote = desk.vote
     permit(actor, desk.meeting.status, desk.roles.get(actor.user_id), Action.VOTE)
@@ -420,6 +442,8 @@ def cast_ballot(
     the_choice, the_marks = _check_content(vote, desk.options, choice, marks)
     voter = _voter(desk, actor, for_user)
     proxy = actor.user_id if voter != actor.user_id else None
+    if voter in desk.voted:
+        raise _already_voted()
     try:
         session.execute(insert(BallotReceipt).values(vote_id=vote_id, user_id=voter,
                                                      cast_by=proxy))
@@ -431,12 +455,10 @@ def cast_ballot(
                 vote_id=vote_id, user_id=voter, choice=the_choice, marks=the_marks,
                 cast_by=proxy, cast_at=utcnow()))
     except IntegrityError:
-        raise DomainError(
-            Kind.CONFLICT,
-            "already_voted",
-            "Người này đã biểu quyết trong lần này; phiếu đã ghi nhận không thay đổi được.",
-            "This person has already voted in this vote; an accepted ballot cannot be changed.",
-        ) from None
+        # Another process took this voter's receipt since the desk was read: the unique
+        # constraint is the last word. The statement failed after others may have run.
+        raise WriteConflict(_already_voted()) from None
+    desk.voted.add(voter)
     mine: dict[str, Any] = {"vote_id": vote_id}
     if vote.kind == "secret":
         mine["secret"] = True

@@ -1,11 +1,14 @@
 """The ballot box: group commit of ballots, and coalesced vote progress.
 
 Ballots that arrive together go into one write transaction (the single SQLite writer, or one
-PostgreSQL transaction), each in its own savepoint so that one refusal does not spoil the
-others. Every caller gets its answer only after that transaction has committed: a ballot is
-never acknowledged before it is durable. Progress events (`vote.progress`, `vote.tally`) are
-published at most four times a second per vote, the latest winning, so that 1,600 ballots do not
-become 1,600 x 1,600 frames; `ballot.accepted` goes out at once.
+PostgreSQL transaction). A refusal by the checks writes nothing, so the batch needs no
+savepoints; only when the database itself refuses a ballot (a duplicate that another process
+committed meanwhile) is the transaction rolled back and the batch run again with a savepoint
+per ballot, so that one refusal does not spoil the others. Every caller gets its answer only
+after that transaction has committed: a ballot is never acknowledged before it is durable.
+Progress events (`vote.progress`, `vote.tally`) are published at most four times a second per
+vote, the latest winning, so that 1,600 ballots do not become 1,600 x 1,600 frames;
+`ballot.accepted` goes out at once.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from meetings.errors import DomainError
 from meetings.events import Event
+from meetings.voting import WriteConflict
 from phonghop.services import Services
 
 Cast = Callable[[Session], tuple[dict[str, Any], list[Event]]]
@@ -48,8 +52,12 @@ class BallotBox:
         try:
             while self._queue:
                 batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+                fns = [fn for fn, _ in batch]
                 try:
-                    outcomes = await run_in_threadpool(self._commit, [fn for fn, _ in batch])
+                    try:
+                        outcomes = await run_in_threadpool(self._commit, fns, False)
+                    except Exception:  # nothing committed: again, each ballot on its own
+                        outcomes = await run_in_threadpool(self._commit, fns, True)
                 except Exception as exc:  # the transaction failed: nobody is acknowledged
                     for _, future in batch:
                         if not future.done():
@@ -66,18 +74,30 @@ class BallotBox:
         finally:
             self._worker = None
 
-    def _commit(self, fns: list[Cast]) -> list[tuple[dict[str, Any], list[Event]] | DomainError]:
+    def _commit(self, fns: list[Cast], careful: bool
+                ) -> list[tuple[dict[str, Any], list[Event]] | DomainError]:
+        """One transaction for the batch. First without savepoints (a ballot refused by its
+        checks has written nothing); if the database itself refuses one (`WriteConflict`: a
+        duplicate another process committed meanwhile) or anything fails, the whole
+        transaction is rolled back and the batch runs again, `careful`, each ballot in its
+        own savepoint."""
         outcomes: list[tuple[dict[str, Any], list[Event]] | DomainError] = []
         with self.services.db.write() as session:
             votes: set[int] = set()
             for fn in fns:
                 try:
-                    with session.begin_nested():
+                    if careful:
+                        with session.begin_nested():
+                            outcome = fn(session)
+                    else:
                         outcome = fn(session)
-                        outcomes.append(outcome)
-                        votes.add(int(outcome[0]["vote_id"]))
                 except DomainError as exc:
+                    if isinstance(exc, WriteConflict) and not careful:
+                        raise  # rolls the whole transaction back
                     outcomes.append(exc)
+                    continue
+                outcomes.append(outcome)
+                votes.add(int(outcome[0]["vote_id"]))
             # progress once per batch, not once per ballot; rides on the first accepted one
             extra = [e for v in sorted(votes) for e in self.progress(session, v)]
             for done in outcomes:

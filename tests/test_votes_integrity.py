@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from meetings.db import Database
+from meetings.errors import DomainError
 from tests.conftest import LiveServer
 from tests.helpers import error_of, snapshot, start
 from tests.test_votes_crash import add_members
@@ -227,3 +228,54 @@ def test_secretary_sees_who_has_not_voted_in_a_named_vote_only(login) -> None:  
     staff_view = snapshot(sec, 1)["open_vote"]
     assert "not_voted" not in staff_view and staff_view["tally"]["no"] == 1
     assert sec.get(f"/api/votes/{counts_only}").json()["vote"]["ballots"] == []
+
+
+def test_a_duplicate_the_checks_did_not_see_spoils_no_other_ballot(login, app) -> None:  # type: ignore[no-untyped-def]
+    """The ballot box commits a batch without savepoints. When the database's unique
+    constraint refuses one ballot that the checks let through (another process committed the
+    same voter's receipt meanwhile), the batch is rolled back and cast again one savepoint
+    each: that voter is told already_voted, everyone else's ballot is committed."""
+    from sqlalchemy import insert
+
+    from meetings.accounts import actor_of
+    from meetings.models import BallotReceipt, User
+    from meetings.voting import cast_ballot, progress_of
+    from phonghop.ballot_box import BallotBox
+
+    sec = login("thuky")
+    start(sec, 1)
+    vote_id = sec.post("/api/meetings/1/votes", json={"question": "Lô phiếu?"}).json()["vote"]["id"]
+    services = app.state.services
+    who = ids(sec)
+    with services.db.read() as s:
+        actors = {name: actor_of(s.get(User, who[name])) for name in ("chutich", "uyvien1",
+                                                                     "uyvien2")}
+
+    def cast(name: str):  # type: ignore[no-untyped-def]
+        return lambda s: cast_ballot(s, actors[name], vote_id, "yes", progress=False)
+
+    def raced(s):  # type: ignore[no-untyped-def]
+        # what another process does between this batch's checks and its insert
+        s.execute(insert(BallotReceipt).values(vote_id=vote_id, user_id=actors["uyvien1"].user_id))
+        return cast_ballot(s, actors["uyvien1"], vote_id, "no", progress=False)
+
+    box = BallotBox(services, progress_of)
+    fns = [cast("chutich"), raced, cast("uyvien2")]
+
+    async def run() -> list[str]:
+        async def one(fn) -> str:  # type: ignore[no-untyped-def]
+            try:
+                await box.cast(fn)
+                return "ok"
+            except DomainError as exc:
+                return exc.code
+        return list(await asyncio.gather(*(one(fn) for fn in fns)))
+
+    assert sec.portal.call(run) == ["ok", "already_voted", "ok"]
+    with services.db.read() as s:
+        stored = s.execute(text("SELECT user_id, choice FROM ballots WHERE vote_id = :v "
+                                "ORDER BY user_id"), {"v": vote_id}).all()
+        receipts = s.execute(text("SELECT count(*) FROM ballot_receipts WHERE vote_id = :v"),
+                             {"v": vote_id}).scalar_one()
+    assert sorted(u for u, _ in stored) == sorted([who["chutich"], who["uyvien2"]])
+    assert {c for _, c in stored} == {"yes"} and receipts == 2
