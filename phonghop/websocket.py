@@ -27,6 +27,7 @@ from meetings.models import MeetingStatus, Role
 from meetings.snapshot import snapshot
 from phonghop.auth import COOKIE, Sessions
 from phonghop.ballot_box import ballot_box
+from phonghop.responses import field_int
 from phonghop.services import Services, meeting_channel, staff_channel, user_channel
 from realtime.broker import Position, Publication
 from realtime.client import Client, State
@@ -295,13 +296,8 @@ class Conversation:
     async def _present(self, command: Command) -> None:
         """The secretary turns the room's page over the socket already open: the same rules
         as POST /api/meetings/{id}/present, without an HTTP request per page."""
-        fields = {}
-        for name in ("item_id", "document_id", "page"):
-            value = command.data.get(name)
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise ProtocolError("bad_present", f"{name} phải là số nguyên.",
-                                    f"{name} must be an integer.", command.id)
-            fields[name] = value
+        fields = {name: field_int(command.data, name, optional=True)
+                  for name in ("item_id", "document_id", "page")}
         actor, meeting_id = self.actor, self.meeting_id or 0
         events = await self.services.write(lambda s: running.present(
             s, actor, meeting_id, item_id=fields["item_id"], document_id=fields["document_id"],

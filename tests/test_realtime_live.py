@@ -126,7 +126,7 @@ async def test_secretary_turns_pages_over_the_socket(live_server: LiveServer) ->
     assert refused.value.code == "forbidden"
     with pytest.raises(CommandError) as bad:
         await console.command("present", {"page": "7"})
-    assert bad.value.code == "bad_present"
+    assert bad.value.code == "bad_field"
     with pytest.raises(CommandError) as beyond:
         await console.command("present", {"page": 10_000})
     assert beyond.value.code == "bad_page"
