@@ -335,9 +335,11 @@ def _check_content(vote: Vote, options: list[str], choice: str | None,
 @dataclass
 class _Desk:
     """What every ballot of one vote checks against, read once per write transaction: the vote
-    (locked for share), its meeting, everyone's role and attendance, and the electorate. A
-    ballot box casts hundreds of ballots in one transaction; nothing but ballots is written in
-    it, so none of this changes while it lasts."""
+    (locked for share), its meeting, everyone's role and attendance, the electorate and who has
+    voted (kept up to date by the ballots cast in the transaction). A ballot box casts hundreds
+    of ballots in one transaction; nothing but ballots is written in it, so the rest does not
+    change while it lasts, and a receipt another process adds meanwhile is caught by the unique
+    constraint (`WriteConflict`)."""
 
     vote: Vote
     meeting: Meeting
