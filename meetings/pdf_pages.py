@@ -72,10 +72,14 @@ def render_page(pdf_path: str, page_number: int, width: int, out_path: str,
         zoom = width / page.rect.width
         pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         data = encode(pix, fmt)
-    out = Path(out_path)
+    write_image(Path(out_path), data)
+    return out_path
+
+
+def write_image(out: Path, data: bytes) -> None:
+    """Write then rename: a reader of the cache never sees half an image."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".render-")
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, out)
-    return out_path

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import resource
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -21,7 +20,7 @@ from typing import Any
 
 from meetings.blobs import BlobStore
 from meetings.errors import invalid
-from meetings.pdf_pages import DEFAULT_FORMAT, render_page, snap_width
+from meetings.pdf_pages import DEFAULT_FORMAT, render_page, snap_width, write_image
 
 Progress = Callable[[int, int], Awaitable[None]]
 
@@ -106,13 +105,8 @@ class PageRenderer:
         """Put an image rendered elsewhere (page 1, by the child that read the upload, with
         `render_page` too) in the cache, as if a worker had rendered it."""
         target = self.cache_path(sha256, page, snap_width(width), fmt)
-        if target.exists():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(image)
-        os.replace(tmp, target)
+        if not target.exists():
+            write_image(target, image)
 
     async def page_png(self, sha256: str, page: int, width: int) -> Path:
         return await self.page_image(sha256, page, width, "png")
