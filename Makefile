@@ -1,13 +1,24 @@
 # phonghop — the two commands of the README, and a few more.
-#   make demo   install, then serve the seeded demo on 127.0.0.1:8000 (SQLite under ./var)
+#   make demo   install, then serve the seeded demo on 127.0.0.1:8000 (SQLite under ./var);
+#               `make demo PORT=8100 HOST=0.0.0.0` listens elsewhere (so does `make serve`)
 #   make test   install, then run every test (again on PostgreSQL when
 #               PHONGHOP_TEST_DATABASE_URL is set; .ci/run always sets it)
+#   make mutants  remove each protection of docs/protections.toml in turn and check that its
+#               tests fail (PostgreSQL too for engine-specific ones when the URL is set); slow,
+#               not part of `make test`
 PYTHON ?= python3
+# Unset: the server's own defaults (PHONGHOP_HOST, PHONGHOP_PORT, else 127.0.0.1:8000).
+HOST ?=
+PORT ?=
+LISTEN = $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two workers (the CI machine has two cores; most tests wait on servers and browsers), a test
+# file's tests kept together so that its fixtures are built once. `make test PYTEST_ARGS=` runs serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install demo serve test test-sqlite test-postgres lint typecheck bench clean
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck bench mutants clean
 
 install: $(STAMP)
 
@@ -19,10 +30,10 @@ $(STAMP): pyproject.toml scripts/install-system-packages.sh
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/phonghop demo
+	$(BIN)/phonghop demo $(LISTEN)
 
 serve: install
-	$(BIN)/phonghop serve
+	$(BIN)/phonghop serve $(LISTEN)
 
 test: install lint
 	$(MAKE) test-sqlite
@@ -30,14 +41,17 @@ test: install lint
 	else echo "PHONGHOP_TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"; fi
 
 test-sqlite: install
-	PHONGHOP_TEST_DATABASE_URL= $(BIN)/pytest
+	PHONGHOP_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy meetings realtime phonghop
+
+mutants: install
+	$(BIN)/python scripts/mutants.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -39,8 +39,8 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.support import emit, free_port, seed_room, start_phonghop, stop  # noqa: E402
-from meetings.fonts import SerifStyle, font_dir  # noqa: E402
-from meetings.pdf_pages import encode  # noqa: E402
+from meetings.documents.pages import encode  # noqa: E402
+from meetings.minutes.fonts import SerifStyle, font_dir  # noqa: E402
 
 WIDTH = 1280
 

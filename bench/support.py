@@ -22,15 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from meetings.accounts import actor_of, create_user, open_session  # noqa: E402
-from meetings.blobs import BlobStore  # noqa: E402
+from meetings.agenda import add_item  # noqa: E402
 from meetings.db import Database, upgrade  # noqa: E402
-from meetings.demo_documents import long_pdf  # noqa: E402
-from meetings.ingest import read_trusted  # noqa: E402
+from meetings.demo.documents import long_pdf  # noqa: E402
+from meetings.documents.blobs import BlobStore  # noqa: E402
+from meetings.documents.ingest import read_trusted  # noqa: E402
 from meetings.models import Body, BodyMember  # noqa: E402
 from meetings.passwords import Passwords  # noqa: E402
 from meetings.preparation import (  # noqa: E402
     accept_document,
-    add_item,
     add_participant,
     create_meeting,
 )

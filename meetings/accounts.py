@@ -87,7 +87,7 @@ def create_user(
     return user
 
 
-def _bad_login() -> DomainError:
+def bad_login() -> DomainError:
     return DomainError(
         Kind.UNAUTHENTICATED,
         "bad_credentials",
@@ -96,14 +96,35 @@ def _bad_login() -> DomainError:
     )
 
 
-def authenticate(session: Session, passwords: Passwords, username: str, password: str) -> User:
-    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-    if user is None or not user.active:
-        passwords.hash(password)  # same cost either way: no user enumeration by timing
-        raise _bad_login()
-    if not passwords.verify(user.password_hash, password):
-        raise _bad_login()
-    return user
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What checking a password needs, read before the check: the check itself (Argon2id,
+    a third of a second) runs with no transaction open and no lock held."""
+
+    user_id: int
+    password_hash: str
+
+
+def normal_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def find_login(session: Session, username: str) -> LoginCandidate | None:
+    """The active account of that name, or None (unknown or disabled: the same answer)."""
+    row = session.execute(
+        sa.select(col(User.id), col(User.password_hash))
+        .where(col(User.username) == normal_username(username), col(User.active) == True)  # noqa: E712
+    ).first()
+    return None if row is None else LoginCandidate(row[0], row[1])
+
+
+def start_login(session: Session, candidate: LoginCandidate) -> tuple[User, str]:
+    """After the password was checked: the account, read again (it may have been disabled or
+    its password changed meanwhile), and a new login token."""
+    user = session.get(User, candidate.user_id)
+    if user is None or not user.active or user.password_hash != candidate.password_hash:
+        raise bad_login()
+    return user, open_session(session, user)
 
 
 def token_digest(token: str) -> str:

@@ -1,63 +1,35 @@
-"""The archive: finding sealed meetings and reading their signed minutes and record."""
+"""The archive: reading sealed meetings, their signed minutes and record (finding them:
+`meetings.archive_search`), and telling whether a file handed in is the archive's own signed
+minutes (`archived_copy`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from meetings import record
-from meetings.access import Action, authorize, require_archivist
+from meetings.access import Action, archive_bodies, authorize, require_archivist
 from meetings.accounts import Actor
-from meetings.blobs import BlobStore
-from meetings.errors import not_found
-from meetings.minutes import KeyStore
+from meetings.agenda import agenda_view
+from meetings.documents.blobs import BlobStore
+from meetings.errors import DomainError, not_found
+from meetings.live.running import participants
+from meetings.minutes.drafting import KeyStore
+from meetings.minutes.layout import printed_record_digest
+from meetings.minutes.signing import verify_pdf
+from meetings.minutes.verification import ArchivedCopy, signature_view
+from meetings.minutes.wording import recorded_state
 from meetings.models import Body, Meeting, MeetingStatus, Minutes, Vote
-from meetings.preparation import items_with_documents
-from meetings.running import participants
-from meetings.signing import verify_pdf
-from meetings.text import fold
-from meetings.views import item_view, meeting_view, vote_view
-
-
-def search(
-    session: Session,
-    actor: Actor,
-    *,
-    text: str = "",
-    date_from: datetime | None = None,
-    date_to: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Sealed meetings whose title contains `text` (accents ignored), newest first."""
-    require_archivist(actor)
-    query = (
-        select(Meeting, Body, Minutes)
-        .join(Body, col(Body.id) == col(Meeting.body_id))
-        .join(Minutes, col(Minutes.meeting_id) == col(Meeting.id))
-        .where(Meeting.status == MeetingStatus.SEALED.value)
-    )
-    for word in fold(text).split():
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(col(Meeting.search_text).like(f"%{escaped}%", escape="\\"))
-    if date_from is not None:
-        query = query.where(col(Meeting.starts_at) >= date_from)
-    if date_to is not None:
-        query = query.where(col(Meeting.starts_at) <= date_to)
-    query = query.order_by(col(Meeting.starts_at).desc()).limit(min(limit, 200)).offset(offset)
-    out = []
-    for meeting, body, minutes in session.exec(query).all():
-        view = meeting_view(meeting, body)
-        view["minutes_number"] = minutes.number
-        view["sealed_at"] = minutes.sealed_at.isoformat() if minutes.sealed_at else None
-        out.append(view)
-    return out
+from meetings.views import meeting_view, vote_view
 
 
 def sealed_minutes(session: Session, actor: Actor, meeting_id: int) -> Minutes:
-    meeting, _ = authorize(session, actor, meeting_id, Action.VIEW)
+    meeting, role = authorize(session, actor, meeting_id, Action.VIEW)
+    scope = archive_bodies(session, actor) if role is None else None
+    if scope is not None and meeting.body_id not in scope:
+        # An archivist of other bodies: as for a meeting that does not exist.
+        raise not_found("biên bản đã ký", "Signed minutes")
     row = session.get(Minutes, meeting_id)
     if meeting.status != MeetingStatus.SEALED.value or row is None or not row.signed_sha256:
         raise not_found("biên bản đã ký", "Signed minutes")
@@ -73,8 +45,12 @@ def detail(
     meeting = session.get(Meeting, meeting_id)
     assert meeting is not None and row.signed_sha256 is not None
     body = session.get(Body, meeting.body_id)
-    checks = verify_pdf(blobs.get(row.signed_sha256), keys.trust_roots())
-    chain = record.verify_chain(record.entries(session, meeting_id))
+    pdf = blobs.get(row.signed_sha256)
+    checks = verify_pdf(pdf, keys.trust_roots())
+    # The digest the signed minutes print is the one to trust; the column is a copy of it
+    # (and the only one for minutes sealed before the whole digest was printed).
+    printed = printed_record_digest(pdf)
+    chain = record.check(record.entries(session, meeting_id), printed or row.record_digest)
     votes = session.exec(select(Vote).where(Vote.meeting_id == meeting_id).order_by(col(Vote.id)))
     return {
         "meeting": meeting_view(meeting, body),
@@ -85,22 +61,46 @@ def detail(
             "sha256": row.signed_sha256,
             "record_digest": row.record_digest,
         },
-        "signatures": [
-            {
-                "field": c.field,
-                "signer": c.signer,
-                "organization": c.organization,
-                "signing_time": c.signing_time.isoformat() if c.signing_time else None,
-                "intact": c.intact,
-                "valid": c.valid,
-                "trusted": c.trusted,
-                "covers_whole_document": c.covers_whole_document,
-                "summary": c.summary,
-            }
-            for c in checks
-        ],
-        "record_intact": chain is not None,
-        "items": [item_view(i, ds) for i, ds in items_with_documents(session, meeting_id)],
+        "signatures": [signature_view(c) for c in checks],
+        "record_intact": chain.intact,
+        "record_problem": None if chain.intact else {"problem": chain.problem, "seq": chain.seq},
+        "record_digest_printed": printed,
+        "items": agenda_view(session, meeting_id, withdrawn=True),
         "votes": [vote_view(v) for v in votes],
-        "participants": participants(session, meeting_id),
+        "participants": _attendance(participants(session, meeting_id)),
     }
+
+
+def _attendance(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each participant with the attendance the minutes print (`recorded_state`) and the name
+    of whoever held their proxy."""
+    names = {p["user_id"]: p["full_name"] for p in people}
+    return [p | {"recorded_attendance": recorded_state(p["role"], p["attendance"]),
+                 "proxy_name": names.get(p["proxy_user_id"], "") if p["proxy_user_id"] else ""}
+            for p in people]
+
+
+def archived_copy(session: Session, actor: Actor | None, sha256: str) -> ArchivedCopy | None:
+    """The sealed meeting whose signed minutes are exactly the file with this SHA-256, if the
+    actor may read that meeting (None: the server's operator, at the command line). Its record
+    is intact when the chain verifies and holds the digest the minutes printed and signed (so
+    entries cut off before the seal, or edited, show)."""
+    row = session.exec(select(Minutes).where(Minutes.signed_sha256 == sha256)).first()
+    if row is None:
+        return None
+    meeting = session.get(Meeting, row.meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.SEALED.value:
+        return None
+    if actor is not None:
+        try:
+            authorize(session, actor, meeting.id or 0, Action.VIEW)
+        except DomainError:
+            return None
+    body = session.get(Body, meeting.body_id)
+    rows = record.entries(session, row.meeting_id)
+    intact = record.verify_chain(rows) is not None and any(
+        r.digest == row.record_digest for r in rows)
+    return ArchivedCopy(meeting_id=row.meeting_id, title=meeting.title, number=row.number,
+                        code=f"BB-{body.code}" if body and body.code else "BB",
+                        record_digest=row.record_digest,
+                        record_intact=intact)

@@ -7,7 +7,9 @@ two writers never deadlock on a lock upgrade.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +17,14 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from meetings.errors import storage_full
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+log = logging.getLogger("phonghop.db")
 
 
 def sqlite_url(path: Path) -> str:
@@ -53,6 +59,9 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, not left in free space: a secret vote's
+            # sealed ballots must not survive their deletion in the file (forget_deleted).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -84,7 +93,18 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction, committed when the block ends without an exception."""
+        """One write transaction, committed when the block ends without an exception. A full
+        disk rolls it back and says so (storage_full), whatever the engine."""
+        try:
+            with self._write() as session:
+                yield session
+        except OperationalError as exc:
+            if _disk_full(exc):
+                raise storage_full() from exc
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
         if self.is_sqlite:
             with self._write_lock:
                 with self.engine.connect() as conn:
@@ -100,8 +120,87 @@ class Database:
                 yield session
                 session.commit()
 
+    def forget_deleted(self, attempts: int = 20) -> bool:
+        """Make the database's files forget rows just deleted (a secret vote's sealed ballots).
+
+        SQLite: deleted content is already zeroed in its pages (secure_delete); a TRUNCATE
+        checkpoint copies those pages into the main file and empties the WAL, which still
+        held the older page images. PostgreSQL: VACUUM FULL rewrites `secret_ballots` into a
+        new file without the dead rows (its WAL keeps them until it recycles the segments:
+        see docs/api.md). Returns False when readers kept it from finishing every attempt."""
+        since = None
+        if not self.is_sqlite:
+            with self.engine.connect() as conn:  # the deletion committed before this
+                since = conn.exec_driver_sql(
+                    "SELECT pg_snapshot_xmax(pg_current_snapshot())::xid::text").scalar_one()
+        for attempt in range(attempts):
+            if self._forget_once(since, last=attempt == attempts - 1):
+                if self.is_sqlite:
+                    return True
+                # PostgreSQL, once more a second later: under load, CI found a deleted ballot
+                # in the file one VACUUM FULL had just written, with no older transaction in
+                # pg_stat_activity and no kept row in its count; the cause is not known yet
+                # (docs/api.md, "Secret ballots"), a second pass has not been seen to miss.
+                time.sleep(1.0)
+                return self._forget_once(since, last=True)
+            time.sleep(min(0.05 * 2 ** attempt, 2.0))
+        log.error("could not checkpoint the database after deleting secret ballots")
+        return False
+
+    def _forget_once(self, since: str | None, last: bool) -> bool:
+        if self.is_sqlite:
+            with self._write_lock, self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA busy_timeout=2000")
+                try:
+                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                finally:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+                return bool(busy == 0)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # VACUUM FULL copies a deleted row into the new file while any transaction of
+            # this database may still see it (an autovacuum ANALYZE, a report, a replica's
+            # feedback): wait until none began before the deletion.
+            older = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND (datname = current_database() OR datname IS NULL) "
+                "AND (age(backend_xmin) > age(%(x)s::xid) OR age(backend_xid) > age(%(x)s::xid))",
+                {"x": since}).scalar_one()
+            if older and not last:
+                return False
+            if older:
+                log.error("secret ballots: %d transactions older than the deletion still run; "
+                          "VACUUM FULL may keep their rows", older)
+            conn.exec_driver_sql("SET lock_timeout = '2s'")
+            try:
+                conn.exec_driver_sql("VACUUM FULL secret_ballots")
+                # The new file's tuple count includes the deleted rows VACUUM FULL had to
+                # keep (some transaction could still see them, whatever held them: CI met
+                # it with none in pg_stat_activity): more than the live rows, try again.
+                kept = conn.exec_driver_sql(
+                    "SELECT c.reltuples > (SELECT count(*) FROM secret_ballots) "
+                    "FROM pg_class c WHERE c.oid = 'secret_ballots'::regclass").scalar()
+                if kept:
+                    log.warning("VACUUM FULL kept deleted secret ballots (a transaction could "
+                                "still see them)%s", "" if last else ": trying again")
+                    if not last:
+                        return False
+                conn.exec_driver_sql("VACUUM votes")
+            except Exception as exc:  # a lock not granted in time: try again
+                log.warning("VACUUM after a secret vote: %s", exc)
+                return False
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")
+        return True
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _disk_full(exc: OperationalError) -> bool:
+    """SQLite's SQLITE_FULL (13), PostgreSQL's disk_full (53100)."""
+    orig = exc.orig
+    return (getattr(orig, "sqlite_errorcode", None) == 13
+            or getattr(orig, "sqlstate", None) == "53100")
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -1,7 +1,8 @@
 """What the domain says happened, for the web layer to publish.
 
 Domain services return `Event` values; they never publish. The audience names who may see an
-event: everyone in the meeting, its staff (secretary and chair), or one person.
+event: everyone in the meeting, its staff (secretary and chair), one person in the meeting,
+or one person's inbox (what reaches them outside the meeting: their meetings list).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 MEETING = "meeting"
 STAFF = "staff"
+USER = "user"  # one person in one meeting
+INBOX = "inbox"  # one person, whatever page they have open (their meetings list)
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,11 @@ class Event:
 
     @staticmethod
     def for_user(meeting_id: int, user_id: int, type: str, data: dict[str, Any]) -> Event:
-        return Event(meeting_id, type, data, audience="user", user_id=user_id)
+        return Event(meeting_id, type, data, audience=USER, user_id=user_id)
+
+    @staticmethod
+    def to_inbox(meeting_id: int, user_id: int, type: str, data: dict[str, Any]) -> Event:
+        return Event(meeting_id, type, data, audience=INBOX, user_id=user_id)
 
 
 # Every event type the domain emits; docs/api.md must describe each (a test checks).
@@ -39,12 +46,23 @@ EVENT_TYPES = (
     "ballot.accepted",
     "note.saved",
     "note.deleted",
+    "annotation.saved",
+    "annotation.deleted",
+    # The presenter's marks (phonghop.presenter): published by the web layer as they come.
+    "pointer",
+    "presenter.ink",
+    "presenter.clear",
     "minutes.sealed",
     "speakers.changed",
     "speaker.started",
     "speaker.ended",
     "speakers.mine",
     "document.progress",
+    "upload.status",
     "document.version",
     "documents.policy",
+    "screen.changed",
+    "invitations.changed",
+    "agenda.amended",
+    "documents.published",
 )

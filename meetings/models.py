@@ -1,5 +1,5 @@
-"""The tables of the meeting room: bodies, people, meetings, agenda, documents, votes, notes,
-the meeting record and the minutes.
+"""The tables of the meeting room: bodies, people, meetings, agenda, documents, votes,
+annotations, the meeting record and the minutes.
 
 Every change to the schema goes through an Alembic migration in `meetings/migrations`; a test
 compares these models with the migrated database.
@@ -7,10 +7,10 @@ compares these models with the migrated database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -37,6 +37,16 @@ class MeetingStatus(StrEnum):
     RUNNING = "running"
     ENDED = "ended"
     SEALED = "sealed"
+    CANCELLED = "cancelled"  # a draft called off by its secretary: kept, read-only
+
+
+class MeetingKind(StrEnum):
+    """The kind of session, which sets how early its agenda and documents must reach the
+    members (meetings.deadlines)."""
+
+    REGULAR = "regular"  # thường kỳ
+    SPECIAL = "special"  # chuyên đề
+    URGENT = "urgent"  # đột xuất
 
 
 class VoteStatus(StrEnum):
@@ -60,6 +70,11 @@ class User(SQLModel, table=True):
     global_role: str | None = Field(default=None, max_length=16)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Issue 10 (the administrator's screens): the person's title ("Chủ tịch UBND xã") and how
+    # to reach them; invitations go to `email` unless the secretary types another address.
+    title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=32)
 
 
 class AuthSession(SQLModel, table=True):
@@ -88,16 +103,38 @@ class Body(SQLModel, table=True):
     rule_numerator: int = 1
     rule_denominator: int = 2
     rule_strict: bool = True
-    # Votes and attendance (issue 5): tie handling, quorum (0/1: none), proxies, default kind.
+    # Votes and attendance (issue 5): tie handling, quorum (0/1: none, only when an
+    # administrator sets it on purpose for an `other` body), proxies, default kind.
     rule_tie: str = Field(default="fails", max_length=16)
-    quorum_numerator: int = 0
-    quorum_denominator: int = 1
+    quorum_numerator: int = 1
+    quorum_denominator: int = 2
     proxies_allowed: bool = False
     default_vote_kind: str = Field(default="named", max_length=16)
     # Where the body's signing key lives (PKCS#12), relative to the data directory.
     signing_p12_path: str | None = Field(default=None, max_length=400)
     signer_title: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    # Issue 10: the kind (meetings.body_names.BodyKind) sets the quorum the law fixes; the
+    # default secretary and chair of a new meeting; the minutes' default "Nơi nhận", one
+    # recipient a line ("" : the kind's default).
+    kind: str = Field(default="other", max_length=32)
+    default_secretary_id: int | None = Field(default=None, foreign_key="users.id")
+    default_chair_id: int | None = Field(default=None, foreign_key="users.id")
+    recipients: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what and when, for the administrator: logins (ok and failed), role changes,
+    deactivations, keys, rules and quorums, seals. `actor_id` is None for a failed login
+    (the username tried is in `details`)."""
+
+    __tablename__ = "audit_entries"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=48, index=True)
+    target: str = Field(default="", max_length=200)
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
 class BodyMember(SQLModel, table=True):
@@ -131,6 +168,14 @@ class Meeting(SQLModel, table=True):
     current_page: int = 1
     created_by: int = Field(foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
+    cancelled_at: datetime | None = None
+    cancel_reason: str = Field(default="", max_length=300)
+    # Issue 10: the kind of session, the last day its agenda and documents may reach the
+    # members (from the kind, the date and the working days; None: not computed), and when
+    # the secretary published them (members see a draft meeting's agenda only after that).
+    kind: str = Field(default=MeetingKind.REGULAR.value, max_length=16)
+    documents_due_on: date | None = None
+    published_at: datetime | None = None
 
 
 class Participant(SQLModel, table=True):
@@ -157,6 +202,9 @@ class AgendaItem(SQLModel, table=True):
     presenter: str = Field(default="", max_length=200)
     planned_minutes: int = 0
     conclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Issue 10: a sub-item ("1.1") names its item; one level only. `position` orders the
+    # whole agenda, each sub-item right after its item and the item's earlier sub-items.
+    parent_id: int | None = Field(default=None, foreign_key="agenda_items.id", index=True)
 
 
 class Document(SQLModel, table=True):
@@ -173,6 +221,12 @@ class Document(SQLModel, table=True):
     page_count: int
     uploaded_by: int = Field(foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # Issue 10: the order within the item; late: the current version reached the members
+    # after the deadline ("Bổ sung sau thời hạn"); withdrawn after the meeting started (kept
+    # for the record and the archive, no longer shown to members).
+    position: int = 0
+    late: bool = False
+    withdrawn_at: datetime | None = None
 
 
 class Vote(SQLModel, table=True):
@@ -207,6 +261,8 @@ class Vote(SQLModel, table=True):
     quorum_overridden: bool = False
     counts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     cancel_reason: str = Field(default="", max_length=300)
+    # A secret vote's salt for its ballots' key (meetings.votes.secrecy), while it is open.
+    ballot_salt: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class Ballot(SQLModel, table=True):
@@ -224,17 +280,50 @@ class Ballot(SQLModel, table=True):
     cast_by: int | None = None
 
 
-class Note(SQLModel, table=True):
-    """A private note on a page. Readable by its owner alone."""
+class Annotation(SQLModel, table=True):
+    """Ink, a highlight, a sticky note or a text box on a page (issue 11). Its id is made on
+    the member's device and never changes; only its owner writes it; others read it only
+    when it is shared with them (`AnnotationShare`). `data` is the kind's JSON
+    (docs/api.md, "Annotations"); coordinates are fractions of the page."""
 
-    __tablename__ = "notes"
-    id: int | None = Field(default=None, primary_key=True)
+    __tablename__ = "annotations"
+    id: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="users.id", index=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
     document_id: int = Field(foreign_key="documents.id", index=True)
+    version: int
     page: int
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(max_length=16)  # ink, highlight, note, text
+    color: str = Field(max_length=7)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    placement: str = Field(default="placed", max_length=16)  # placed, unplaced
+    origin_version: int
+    origin_page: int
+    rev: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AnnotationShare(SQLModel, table=True):
+    """Who an annotation is shared with: one person, or (user_id NULL) the whole meeting."""
+
+    __tablename__ = "annotation_shares"
+    id: int | None = Field(default=None, primary_key=True)
+    annotation_id: str = Field(foreign_key="annotations.id", index=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+
+
+class AnnotationChange(SQLModel, table=True):
+    """A change to an annotation already applied, by its owner's idempotency key: a tablet
+    that sends its queue again after a dropped connection changes nothing twice."""
+
+    __tablename__ = "annotation_changes"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    key: str = Field(max_length=128)
+    annotation_id: str = Field(max_length=64)
+    applied_at: datetime = Field(default_factory=utcnow)
 
 
 class RecordEntry(SQLModel, table=True):
@@ -422,12 +511,36 @@ class DocumentPage(SQLModel, table=True):
 
 class DocumentPolicy(SQLModel, table=True):
     """How a meeting's documents may be seen: confidential meetings watermark every page
-    image with the viewer's name and the time, and never allow downloads."""
+    image with the viewer's name and the time, and never allow downloads; `originals` says
+    who may download the files as uploaded, active content included (`meetings.access`)."""
 
     __tablename__ = "document_policies"
     meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
     confidential: bool = False
     downloads: bool = True
+    originals: str = Field(default="staff", max_length=16)  # staff, participants, nobody
+class Upload(SQLModel, table=True):
+    """A file on its way in (`meetings.documents.intake`): for an agenda item (a new
+    document) or for a document (a new version), where it is, and how it ended."""
+
+    __tablename__ = "uploads"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    # No foreign keys: the item or the document may be deleted while the file is read.
+    item_id: int | None = None
+    document_id: int | None = None  # the document replaced, or the one it became
+    user_id: int = Field(foreign_key="users.id")
+    filename: str = Field(max_length=300)
+    title: str = Field(default="", max_length=300)
+    size: int
+    stage: str = Field(max_length=16)
+    reader: str = Field(default="", max_length=200)  # the process reading it (host:port)
+    # How it ended badly (JSON: kind, error, message_vi, message_en, details), else "".
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)  # the reading process's last beat
+
+
 # --- Votes and attendance (issue 5) ---------------------------------------------------------
 
 
@@ -455,13 +568,138 @@ class BallotReceipt(SQLModel, table=True):
 
 
 class SecretBallot(SQLModel, table=True):
-    """The content of a secret ballot, with nothing that links it to a voter: a random id,
-    no timestamp, no user; on SQLite a table WITHOUT ROWID (rows ordered by the random id),
-    and every secret vote's ballots are rewritten in random order when it closes."""
+    """The content of a secret ballot while its vote is open, sealed under the vote's key
+    (meetings.votes.secrecy): a random id, no timestamp, no user, ciphertext of one length.
+    Deleted when the vote closes or is cancelled; only the counts remain."""
 
     __tablename__ = "secret_ballots"
     __table_args__ = {"sqlite_with_rowid": False}
     id: str = Field(primary_key=True, max_length=32)
     vote_id: int = Field(foreign_key="votes.id", index=True)
-    choice: str = Field(default="", max_length=16)
-    marks: str = Field(default="", max_length=2000)
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# --- The room screen (issue 10) -------------------------------------------------------------
+
+
+class RoomScreen(SQLModel, table=True):
+    """What the room screen shows besides the presented page: how long a closed vote's result
+    stays up (None: until the secretary or the chair dismisses it) and which result is up now,
+    since when. No row: the default time (meetings.live.screen) and no result up."""
+
+    __tablename__ = "room_screens"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    # No column default: SQLAlchemy would write it in place of an explicit None.
+    result_seconds: int | None = None
+    result_vote_id: int | None = Field(default=None, foreign_key="votes.id")
+    result_shown_at: datetime | None = None
+
+
+# --- Invitations, members' replies, per-item exclusions (issue 10) ----------------------------
+
+
+class MeetingCalendar(SQLModel, table=True):
+    """The meeting as a calendar event: its UID, stable for the meeting's life, and the
+    SEQUENCE of its latest version (raised by each change of time or place, and by the
+    cancellation, once the invitation has gone out)."""
+
+    __tablename__ = "meeting_calendars"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    uid: str = Field(max_length=200)
+    sequence: int = 0
+    sent_at: datetime | None = None  # when the secretary first sent the invitation
+    sent_by: int | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """One participant's invitation: the address it goes to (editable by the secretary), the
+    letter waiting in the outbox or last delivered (its kind and SEQUENCE), what the SMTP
+    server said, and the participant's reply (attending, absent with a reason, remote)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    email: str = Field(default="", max_length=254)
+    # "" (never sent), pending (in the outbox), sending (claimed by a mailer), sent, failed.
+    delivery: str = Field(default="", max_length=16)
+    letter: str = Field(default="", max_length=16)  # invitation, update, cancel
+    sequence: int = 0
+    error: str = Field(default="", max_length=500)
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    # "" (no answer yet), attending, absent (xin vắng, with a reason), remote.
+    reply: str = Field(default="", max_length=16)
+    reply_reason: str = Field(default="", max_length=300)
+    replied_at: datetime | None = None
+
+
+class ItemExclusion(SQLModel, table=True):
+    """A participant kept out of one agenda item (conflict of interest): they do not see its
+    documents, are not in the electorate of its votes, and the minutes say they withdrew."""
+
+    __tablename__ = "item_exclusions"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    item_id: int = Field(foreign_key="agenda_items.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    reason: str = Field(max_length=300)
+    created_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- The archive's full-text search (issue 15 §1, `meetings.archive_search`) -----------------
+
+
+class ArchiveMeeting(SQLModel, table=True):
+    """What the archive's filters look at of a sealed meeting, written once when it is sealed:
+    the minutes' number, the signers and participants (folded names, ' | ' between), and how
+    many of its votes passed and failed. (Confidentiality is read from the meeting's document
+    policy at each query.)"""
+
+    __tablename__ = "archive_meetings"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    starts_at: datetime = Field(index=True)
+    number: int | None = None
+    code: str = Field(default="", max_length=32)
+    signers: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    participants: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    votes_passed: int = 0
+    votes_failed: int = 0
+
+
+class ArchiveEntry(SQLModel, table=True):
+    """One searchable passage of a sealed meeting: the meeting's heading, a page of its signed
+    minutes, an agenda item, a conclusion, a page of one version of a document. `text` is the
+    original (for snippets), `folded` its words without diacritics, one space apart, which the
+    engine's index (`archive_fts`, made in SQL by migration 0050) holds."""
+
+    __tablename__ = "archive_entries"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    kind: str = Field(max_length=16)  # meeting, minutes, item, conclusion, document
+    document_id: int | None = None
+    version: int | None = None
+    page: int | None = None
+    title: str = Field(default="", max_length=300)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    folded: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class IntegrityCheck(SQLModel, table=True):
+    """One run of the integrity check (`meetings.integrity`): what it checked and the damage
+    it found (JSON list: kind, meeting_id, what, message)."""
+
+    __tablename__ = "integrity_checks"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime
+    finished_at: datetime
+    trigger: str = Field(max_length=16)  # schedule, admin, cli
+    files_checked: int = 0
+    meetings_checked: int = 0
+    ok: bool = True
+    damage: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))

@@ -1,31 +1,79 @@
-"""Private notes on document pages. A note is readable and writable by its owner alone:
-every query here filters on the owner, so no other person's note can leak through a route."""
+"""The text notes of before annotations (the tablet's notes panel): `/api/documents/{id}/notes`
+and `/api/notes/{id}` over annotations of kind `note` whose id is "note-<number>" (the notes
+migration 0070 moved keep their number; a note written here gets a new one). A note is
+readable and writable by its owner alone, as every annotation is (meetings.annotations.store);
+the owner's devices hear `note.saved` / `note.deleted`, and those the note is shared with (by
+the annotation routes) `annotation.saved` / `annotation.deleted`."""
 
 from __future__ import annotations
 
+import json
+import secrets
+from typing import Any
+
 from sqlmodel import Session, col, select
 
-from meetings.access import Action, authorize
+from meetings.access import Action, authorize, document_visible, ensure_not_sealed, require_agenda
 from meetings.accounts import Actor
+from meetings.annotations import store
+from meetings.documents.library import current_version
 from meetings.errors import invalid, not_found
 from meetings.events import Event
-from meetings.models import MeetingStatus, Note, utcnow
+from meetings.models import Annotation, utcnow
 from meetings.preparation import get_document
-from meetings.views import note_view
+from meetings.views import iso
 
-MAX_NOTE = 20_000
+MAX_NOTE = store.MAX_TEXT
+NOTE_COLOR = "#f9a825"
+# Where a text note sits on its page: it had no place, so the top right corner.
+CORNER = (0.95, 0.05)
+# New notes' numbers: drawn at random (no counter to share between writers), above the ids
+# the old table reached, within the 9 digits of a path id (phonghop: DatabaseId).
+FIRST, LAST = 100_000_000, 999_999_999
 
 
-def my_notes(session: Session, actor: Actor, document_id: int) -> list[Note]:
+def number_of(annotation: Annotation) -> int | None:
+    match = store.LEGACY_ID.fullmatch(annotation.id)
+    return int(match.group(1)) if match and annotation.kind == "note" else None
+
+
+def note_view(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "id": number_of(annotation),
+        "document_id": annotation.document_id,
+        "page": annotation.page,
+        "text": json.loads(annotation.data).get("text", ""),
+        "updated_at": iso(annotation.updated_at),
+    }
+
+
+def my_notes(session: Session, actor: Actor, document_id: int) -> list[dict[str, Any]]:
     document = get_document(session, document_id)
-    authorize(session, actor, document.meeting_id, Action.VIEW)
-    return list(
-        session.exec(
-            select(Note)
-            .where(Note.document_id == document_id, Note.user_id == actor.user_id)
-            .order_by(col(Note.page), col(Note.id))
-        )
+    meeting, role = authorize(session, actor, document.meeting_id, Action.VIEW)
+    require_agenda(actor, meeting, role)
+    document_visible(session, actor, document)
+    rows = session.exec(
+        select(Annotation)
+        .where(Annotation.document_id == document_id, Annotation.user_id == actor.user_id,
+               Annotation.kind == "note", col(Annotation.id).startswith("note-"))
+        .order_by(col(Annotation.page), col(Annotation.created_at), col(Annotation.id))
     )
+    return [note_view(a) for a in rows if number_of(a) is not None]
+
+
+def _own_note(session: Session, actor: Actor, note_id: int) -> Annotation:
+    found = session.get(Annotation, f"note-{note_id}")
+    # Someone else's note is "not found", never "forbidden": its existence is private too.
+    if found is None or found.user_id != actor.user_id or found.kind != "note":
+        raise not_found("ghi chú", "Note")
+    return found
+
+
+def _fresh_id(session: Session) -> str:
+    while True:
+        candidate = f"note-{secrets.randbelow(LAST - FIRST) + FIRST}"
+        if session.get(Annotation, candidate) is None:
+            return candidate
 
 
 def save_note(
@@ -36,15 +84,12 @@ def save_note(
     page: int,
     text: str,
     note_id: int | None = None,
-) -> tuple[Note, list[Event]]:
+) -> tuple[dict[str, Any], list[Event]]:
     document = get_document(session, document_id)
-    meeting, _ = authorize(session, actor, document.meeting_id, Action.NOTE)
-    if meeting.status == MeetingStatus.SEALED.value:
-        raise invalid(
-            "meeting_sealed",
-            "Cuộc họp đã được niêm phong; không thêm hoặc sửa ghi chú được nữa.",
-            "The meeting is sealed; notes can no longer be added or changed.",
-        )
+    meeting, role = authorize(session, actor, document.meeting_id, Action.NOTE)
+    require_agenda(actor, meeting, role)
+    document_visible(session, actor, document)
+    ensure_not_sealed(meeting)
     if not 1 <= page <= document.page_count:
         raise invalid(
             "bad_page",
@@ -57,32 +102,40 @@ def save_note(
             f"Ghi chú không được để trống và dài tối đa {MAX_NOTE} ký tự.",
             f"A note must not be empty and holds at most {MAX_NOTE} characters.",
         )
+    # The panel shows the current version's pages: a note is put on it.
+    version = current_version(session, document_id).number
     if note_id is None:
-        note = Note(user_id=actor.user_id, document_id=document_id, page=page, text=text)
+        x, y = CORNER
+        note = Annotation(
+            id=_fresh_id(session), user_id=actor.user_id, meeting_id=document.meeting_id,
+            document_id=document_id, version=version, page=page, kind="note",
+            color=NOTE_COLOR, data=json.dumps({"x": x, "y": y, "text": text}, ensure_ascii=False),
+            origin_version=version, origin_page=page)
     else:
-        found = session.get(Note, note_id)
-        # Someone else's note is "not found", never "forbidden": its existence is private too.
-        if found is None or found.user_id != actor.user_id or found.document_id != document_id:
+        note = _own_note(session, actor, note_id)
+        if note.document_id != document_id:
             raise not_found("ghi chú", "Note")
-        note = found
-        note.text, note.page, note.updated_at = text, page, utcnow()
+        data = json.loads(note.data)
+        data["text"] = text
+        note.data = json.dumps(data, ensure_ascii=False)
+        note.version, note.page, note.placement = version, page, "placed"
+        note.rev += 1
+        note.updated_at = utcnow()
     session.add(note)
     session.flush()
-    return note, [Event.for_user(document.meeting_id, actor.user_id, "note.saved", note_view(note))]
+    sharing = store.sharing_of(session, [note.id]).get(note.id, store.PRIVATE)
+    shared = store.saved_events(session, note, sharing, "", owner=False)
+    view = note_view(note)
+    return view, [Event.for_user(document.meeting_id, actor.user_id, "note.saved", view),
+                  *shared]
 
 
 def delete_note(session: Session, actor: Actor, note_id: int) -> list[Event]:
-    note = session.get(Note, note_id)
-    if note is None or note.user_id != actor.user_id:
-        raise not_found("ghi chú", "Note")
-    document = get_document(session, note.document_id)
-    meeting, _ = authorize(session, actor, document.meeting_id, Action.NOTE)
-    if meeting.status == MeetingStatus.SEALED.value:
-        raise invalid(
-            "meeting_sealed",
-            "Cuộc họp đã được niêm phong; không xóa ghi chú được nữa.",
-            "The meeting is sealed; notes can no longer be deleted.",
-        )
-    session.delete(note)
-    return [Event.for_user(document.meeting_id, actor.user_id, "note.deleted",
-                           {"id": note_id, "document_id": note.document_id})]
+    note = _own_note(session, actor, note_id)
+    # The annotation's own rules (the owner may still write: not sealed, not cancelled).
+    events = store.delete_annotation(session, actor, note, "")
+    # The owner's devices were told annotation.deleted by the store; the notes panel hears
+    # note.deleted. Only the recipients keep the annotation form.
+    return [Event.for_user(note.meeting_id, actor.user_id, "note.deleted",
+                           {"id": note_id, "document_id": note.document_id}),
+            *[e for e in events if e.user_id != actor.user_id]]

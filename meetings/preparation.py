@@ -1,59 +1,62 @@
-"""Preparing a meeting: the meeting itself, its participants, its agenda and its documents."""
+"""Preparing a meeting: the meeting itself (its kind and deadline, a copy for the next of a
+series), its participants, and the documents uploaded to its agenda. The agenda's items are
+meetings.agenda's; where documents sit, meetings.documents.placement's; publishing them to
+the members, meetings.publication's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from meetings import record
-from meetings.access import Action, authorize, may_prepare_for_body
+from meetings import deadlines, invitations, record
+from meetings.access import Action, authorize, ensure_not_sealed, may_prepare_for_body
 from meetings.accounts import Actor
-from meetings.blobs import BlobStore
-from meetings.documents import safe_filename, store_version
+from meetings.admin import audit
+from meetings.agenda import changed, ensure_editable, get_item, number_of, ordered_items
+from meetings.documents.blobs import BlobStore
+from meetings.documents.ingest import Ingested
+from meetings.documents.library import safe_filename, store_version
+from meetings.documents.placement import next_position
 from meetings.errors import conflict, invalid, not_found
 from meetings.events import Event
-from meetings.ingest import Ingested
+from meetings.fields import text_field
 from meetings.models import (
     AgendaItem,
     Body,
     Document,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     Participant,
     Role,
     User,
+    utcnow,
 )
+from meetings.publication import set_deadline
 from meetings.text import fold
 from meetings.views import document_view
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
+def _kind(kind: str) -> str:
+    if kind not in {k.value for k in MeetingKind}:
         raise invalid(
-            "missing_field",
-            f"Thiếu thông tin bắt buộc: {field}.",
-            f"A required field is missing: {field}.",
-            field=field,
+            "bad_kind",
+            "Loại phiên họp phải là regular (thường kỳ), special (chuyên đề) hoặc urgent "
+            "(đột xuất).",
+            "The kind of session must be regular, special or urgent.",
         )
-    if len(value) > limit:
-        raise invalid(
-            "too_long",
-            f"Trường {field} dài quá {limit} ký tự.",
-            f"The field {field} is longer than {limit} characters.",
-            field=field,
-        )
-    return value
+    return kind
 
 
-def _editable(meeting: Meeting) -> None:
-    if meeting.status in (MeetingStatus.ENDED.value, MeetingStatus.SEALED.value):
-        raise conflict(
-            "meeting_closed",
-            "Cuộc họp đã kết thúc; không thể thay đổi nội dung chuẩn bị.",
-            "The meeting has ended; its preparation can no longer change.",
+def _aware(starts_at: datetime) -> datetime:
+    if starts_at.tzinfo is None:
+        raise invalid(
+            "naive_time",
+            "Thời gian bắt đầu cần có múi giờ (ví dụ 2026-11-26T14:00+07:00).",
+            "The start time needs a time zone (e.g. 2026-11-26T14:00+07:00).",
         )
+    return starts_at
 
 
 def create_meeting(
@@ -64,31 +67,38 @@ def create_meeting(
     title: str,
     starts_at: datetime,
     place: str = "",
+    kind: str = MeetingKind.REGULAR.value,
+    holidays: frozenset[date] = frozenset(),
 ) -> Meeting:
-    if session.get(Body, body_id) is None:
+    """A draft meeting; its creator is its secretary. `holidays` are the deployment's public
+    holidays, skipped when its deadline is counted in working days."""
+    body = session.get(Body, body_id)
+    if body is None:
         raise not_found("cơ quan", "Body")
     may_prepare_for_body(session, actor, body_id)
-    if starts_at.tzinfo is None:
-        raise invalid(
-            "naive_time",
-            "Thời gian bắt đầu cần có múi giờ (ví dụ 2026-11-26T14:00+07:00).",
-            "The start time needs a time zone (e.g. 2026-11-26T14:00+07:00).",
-        )
-    title = _text(title, "title", 300)
+    title = text_field(title, "title", 300)
     meeting = Meeting(
         body_id=body_id,
         title=title,
         search_text=fold(title),
-        starts_at=starts_at,
-        place=_text(place, "place", 300, required=False),
+        starts_at=_aware(starts_at),
+        place=text_field(place, "place", 300, required=False),
+        kind=_kind(kind),
         created_by=actor.user_id,
     )
+    meeting.documents_due_on = deadlines.due_for(meeting.starts_at, meeting.kind, holidays)
     session.add(meeting)
     session.flush()
     assert meeting.id is not None
-    session.add(
-        Participant(meeting_id=meeting.id, user_id=actor.user_id, role=Role.SECRETARY.value)
-    )
+    # The creator is the secretary, unless an administrator makes it for a body that has a
+    # default secretary; the body's default chair is its chair.
+    secretary = actor.user_id
+    if actor.is_admin and body.default_secretary_id is not None:
+        secretary = body.default_secretary_id
+    session.add(Participant(meeting_id=meeting.id, user_id=secretary, role=Role.SECRETARY.value))
+    if body.default_chair_id is not None and body.default_chair_id != secretary:
+        session.add(Participant(meeting_id=meeting.id, user_id=body.default_chair_id,
+                                role=Role.CHAIR.value))
     record.append(session, meeting.id, "meeting.created", {"title": title}, actor.user_id)
     return meeting
 
@@ -101,22 +111,39 @@ def update_meeting(
     title: str | None = None,
     place: str | None = None,
     starts_at: datetime | None = None,
+    kind: str | None = None,
+    holidays: frozenset[date] = frozenset(),
 ) -> Meeting:
+    """Before the start: the title, place, time and kind; a new time or kind moves the
+    deadline, and the late markers of the documents already sent with it."""
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
+    ensure_not_sealed(meeting)
     if meeting.status != MeetingStatus.DRAFT.value:
         raise conflict(
             "meeting_started",
-            "Cuộc họp đã bắt đầu; không sửa được tên, giờ và địa điểm.",
-            "The meeting has started; its title, time and place are fixed.",
+            "Cuộc họp đã bắt đầu; không sửa được tên, giờ, địa điểm và loại phiên họp.",
+            "The meeting has started; its title, time, place and kind are fixed.",
         )
+    before = (meeting.starts_at, meeting.place)
+    changes: dict[str, object] = {}
     if title is not None:
-        meeting.title = _text(title, "title", 300)
+        meeting.title = changes["title"] = text_field(title, "title", 300)
         meeting.search_text = fold(meeting.title)
     if place is not None:
-        meeting.place = _text(place, "place", 300, required=False)
+        meeting.place = changes["place"] = text_field(place, "place", 300, required=False)
     if starts_at is not None:
-        meeting.starts_at = starts_at
+        meeting.starts_at = _aware(starts_at)
+        changes["starts_at"] = meeting.starts_at.isoformat()
+    if kind is not None:
+        meeting.kind = changes["kind"] = _kind(kind)
+    if starts_at is not None or kind is not None:
+        set_deadline(session, meeting, holidays)
+        changes["documents_due_on"] = meeting.documents_due_on
     session.add(meeting)
+    if changes:
+        record.append(session, meeting_id, "meeting.updated", changes, actor.user_id)
+    # Once the invitation is out, a new time or place goes to everyone it reached.
+    invitations.meeting_changed(session, meeting, before, actor)
     return meeting
 
 
@@ -124,7 +151,7 @@ def add_participant(
     session: Session, actor: Actor, meeting_id: int, *, user_id: int, role: str
 ) -> tuple[Participant, list[Event]]:
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
-    _editable(meeting)
+    ensure_editable(meeting)
     if role not in {r.value for r in Role}:
         raise invalid(
             "bad_role",
@@ -153,6 +180,10 @@ def add_participant(
                 "The meeting already has a chair. Change that person's role first.",
             )
     if existing is not None:
+        if existing.role != role:
+            audit.record(session, actor.user_id, "meeting.role", meeting.title[:200],
+                         meeting_id=meeting_id, user_id=user_id, before=existing.role,
+                         after=role)
         existing.role = role
         participant = existing
     else:
@@ -169,7 +200,7 @@ def remove_participant(
     session: Session, actor: Actor, meeting_id: int, user_id: int
 ) -> list[Event]:
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
-    _editable(meeting)
+    ensure_editable(meeting)
     if user_id == actor.user_id:
         raise conflict(
             "cannot_remove_self",
@@ -185,53 +216,13 @@ def remove_participant(
         raise not_found("người tham dự", "Participant")
     session.delete(participant)
     record.append(session, meeting_id, "participant.removed", {"user_id": user_id}, actor.user_id)
-    return [Event(meeting_id, "agenda.changed", {"reason": "participants"})]
-
-
-def add_item(
-    session: Session,
-    actor: Actor,
-    meeting_id: int,
-    *,
-    title: str,
-    presenter: str = "",
-    planned_minutes: int = 0,
-) -> tuple[AgendaItem, list[Event]]:
-    meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
-    _editable(meeting)
-    if not 0 <= planned_minutes <= 24 * 60:
-        raise invalid(
-            "bad_minutes",
-            "Thời lượng dự kiến phải từ 0 đến 1440 phút.",
-            "Planned minutes must be between 0 and 1440.",
-        )
-    last = session.exec(
-        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
-    ).one()
-    item = AgendaItem(
-        meeting_id=meeting_id,
-        position=(last or 0) + 1,
-        title=_text(title, "title", 500),
-        presenter=_text(presenter, "presenter", 200, required=False),
-        planned_minutes=planned_minutes,
-    )
-    session.add(item)
-    session.flush()
-    record.append(session, meeting_id, "item.added", {"item_id": item.id, "title": item.title},
-                  actor.user_id)
-    return item, [Event(meeting_id, "agenda.changed", {"reason": "items"})]
-
-
-def get_item(session: Session, meeting_id: int, item_id: int) -> AgendaItem:
-    item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting_id:
-        raise not_found("nội dung họp", "Agenda item")
-    return item
+    return [Event(meeting_id, "agenda.changed", {"reason": "participants"}),
+            *invitations.uninvite(session, meeting_id, user_id, actor)]
 
 
 def may_upload(session: Session, actor: Actor, meeting_id: int, item_id: int) -> None:
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
-    _editable(meeting)
+    ensure_editable(meeting)
     get_item(session, meeting_id, item_id)
 
 
@@ -246,13 +237,13 @@ def accept_document(
     ingested: Ingested,
     title: str = "",
 ) -> tuple[Document, list[Event]]:
-    """Attach an ingested upload (checked and cleaned by `meetings.ingest`) to an agenda item.
+    """Attach an ingested upload (checked and cleaned by `meetings.documents.ingest`) at the
+    end of an agenda item's documents; late when it comes after the deadline.
 
-    Returns no event: the web layer announces the document when its first page is ready
-    (`document_added`)."""
+    The events announce it: the web layer publishes them once its first page is ready."""
     meeting, _ = authorize(session, actor, meeting_id, Action.PREPARE)
-    _editable(meeting)
-    get_item(session, meeting_id, item_id)
+    ensure_editable(meeting)
+    item = get_item(session, meeting_id, item_id)
     filename = safe_filename(filename)
     doc_title = (title or "").strip() or ingested.title or filename.rsplit(".", 1)[0]
     document = Document(
@@ -264,6 +255,8 @@ def accept_document(
         size=0,
         page_count=0,
         uploaded_by=actor.user_id,
+        position=next_position(session, item_id),
+        late=deadlines.is_late(utcnow(), meeting.documents_due_on),
     )
     session.add(document)
     session.flush()
@@ -273,37 +266,61 @@ def accept_document(
         session,
         meeting_id,
         "document.added",
-        {"document_id": document.id, "sha256": version.sha256,
-         "original_sha256": version.original_sha256, "pages": version.page_count},
+        {"document_id": document.id, "item_id": item_id, "sha256": version.sha256,
+         "original_sha256": version.original_sha256, "pages": version.page_count,
+         "late": document.late},
         actor.user_id,
     )
-    return document, []
+    reload, *amended = changed(meeting, "documents", "document.added", title=document.title,
+                               number=number_of(session, item))
+    # Tablets add it at once from the event, without waiting for their reload.
+    announce = Event(meeting_id, "agenda.changed",
+                     {"reason": "documents", "document": document_view(document)},
+                     audience=reload.audience)
+    return document, [announce, *amended]
 
 
-def document_added(document: Document) -> Event:
-    return Event(document.meeting_id, "agenda.changed",
-                 {"reason": "documents", "document": document_view(document)})
-
-
-def items_with_documents(
-    session: Session, meeting_id: int
-) -> list[tuple[AgendaItem, list[Document]]]:
-    items = list(
-        session.exec(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting_id)
-            .order_by(col(AgendaItem.position))
-        )
+def copy_meeting(
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    starts_at: datetime,
+    title: str | None = None,
+    place: str | None = None,
+    holidays: frozenset[date] = frozenset(),
+) -> Meeting:
+    """The next meeting of a series: a new draft of the same body and kind, with the same
+    participants in the same roles and the agenda's skeleton (titles, sub-items, presenters,
+    planned durations), at a new time. Documents, votes, attendance and conclusions stay
+    with the meeting they belong to, which the copy never changes (a sealed one neither)."""
+    source, _ = authorize(session, actor, meeting_id, Action.PREPARE)
+    copy = create_meeting(
+        session, actor, body_id=source.body_id,
+        title=source.title if title is None else title,
+        starts_at=starts_at, place=source.place if place is None else place,
+        kind=source.kind, holidays=holidays,
     )
-    docs = list(
-        session.exec(
-            select(Document).where(Document.meeting_id == meeting_id).order_by(col(Document.id))
-        )
-    )
-    by_item: dict[int, list[Document]] = {}
-    for d in docs:
-        by_item.setdefault(d.item_id, []).append(d)
-    return [(i, by_item.get(i.id or 0, [])) for i in items]
+    assert copy.id is not None
+    people = list(session.exec(
+        select(Participant).where(Participant.meeting_id == meeting_id,
+                                  Participant.user_id != actor.user_id)
+        .order_by(col(Participant.id))))
+    for person in people:
+        session.add(Participant(meeting_id=copy.id, user_id=person.user_id, role=person.role))
+    twins: dict[int, int] = {}
+    items = ordered_items(session, meeting_id)
+    for item in items:  # in order: an item comes before its sub-items
+        twin = AgendaItem(meeting_id=copy.id, position=item.position, title=item.title,
+                          presenter=item.presenter, planned_minutes=item.planned_minutes,
+                          parent_id=twins[item.parent_id] if item.parent_id else None)
+        session.add(twin)
+        session.flush()
+        twins[item.id or 0] = twin.id or 0
+    record.append(session, copy.id, "meeting.copied",
+                  {"from_meeting_id": meeting_id, "participants": len(people),
+                   "items": len(items)}, actor.user_id)
+    return copy
 
 
 def get_document(session: Session, document_id: int) -> Document:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -72,12 +73,56 @@ def entries(session: Session, meeting_id: int) -> list[RecordEntry]:
 
 def verify_chain(rows: list[RecordEntry]) -> str | None:
     """Return the last digest if the chain is whole and unaltered, else None."""
+    return check(rows).last_digest
+
+
+SEALED = "minutes.sealed"
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What checking a meeting's record found. `problem` is None when the record is whole:
+    "sequence" (an entry missing or out of order), "link" (an entry does not name the one
+    before it), "edited" (an entry's content no longer matches its digest), "truncated" (the
+    record stops before the digest the signed minutes carry) or "unsigned" (that digest is not
+    in the record at all); `seq` is the entry where it shows."""
+
+    problem: str | None
+    seq: int | None = None
+    last_digest: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def check(rows: list[RecordEntry], signed_digest: str | None = None) -> ChainCheck:
+    """Check the chain link by link and, when the minutes are sealed, against the digest they
+    carry (`signed_digest`): the record must reach that digest and end with the seal itself,
+    so entries cut off the end show as well as entries changed, removed or moved."""
     prev = GENESIS
     for expected_seq, row in enumerate(rows, start=1):
-        if row.seq != expected_seq or row.prev_digest != prev:
-            return None
+        if row.seq != expected_seq:
+            return ChainCheck("sequence", expected_seq)
+        if row.prev_digest != prev:
+            return ChainCheck("link", row.seq)
         expected = _digest(prev, row.seq, row.at.isoformat(), row.actor_id, row.kind, row.data)
         if expected != row.digest:
-            return None
+            return ChainCheck("edited", row.seq)
         prev = row.digest
-    return prev
+    if signed_digest is None:
+        return ChainCheck(None, None, prev)
+    signed_at = next((i for i, row in enumerate(rows) if row.digest == signed_digest), None)
+    if signed_at is None:
+        # A whole chain that never reaches the signed digest has lost its end (the seal's
+        # entry with it); one that holds a seal of its own vouches for other minutes.
+        sealed = any(row.kind == SEALED for row in rows)
+        return ChainCheck("unsigned" if sealed else "truncated", len(rows) + 1)
+    after = rows[signed_at + 1:]
+    if not after:
+        return ChainCheck("truncated", signed_at + 2)  # the seal's own entry was cut off
+    if len(after) > 1 or after[0].kind != SEALED or \
+            json.loads(after[0].data).get("record_digest") != signed_digest:
+        # The seal's entry is the record's last word; anything else was written afterwards.
+        return ChainCheck("unsigned", signed_at + 2)
+    return ChainCheck(None, None, prev)

@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from meetings.models import AgendaItem, Body, Document, Meeting, Note, Participant, User, Vote
+from meetings import body_names, roster
+from meetings.models import AgendaItem, Body, Document, Meeting, Participant, User, Vote
 
 
 def iso(value: datetime | None) -> str | None:
@@ -23,9 +24,15 @@ def meeting_view(m: Meeting, body: Body | None = None) -> dict[str, Any]:
         "status": m.status,
         "started_at": iso(m.started_at),
         "ended_at": iso(m.ended_at),
+        "cancelled_at": iso(m.cancelled_at),
+        "cancel_reason": m.cancel_reason,
+        "kind": m.kind,
+        "documents_due_on": m.documents_due_on.isoformat() if m.documents_due_on else None,
+        "published_at": iso(m.published_at),
     }
     if body is not None:
         out["body"] = body.name
+        out["body_kind"] = body_names.kind_of(body.name, body.kind).value
         out["proxies_allowed"] = body.proxies_allowed
     return out
 
@@ -38,10 +45,13 @@ def presentation_view(m: Meeting) -> dict[str, Any]:
     }
 
 
-def item_view(item: AgendaItem, documents: list[Document]) -> dict[str, Any]:
+def item_view(item: AgendaItem, documents: list[Document], *, number: str = ""
+              ) -> dict[str, Any]:
     return {
         "id": item.id,
         "position": item.position,
+        "number": number or str(item.position),
+        "parent_id": item.parent_id,
         "title": item.title,
         "presenter": item.presenter,
         "planned_minutes": item.planned_minutes,
@@ -59,6 +69,9 @@ def document_view(d: Document) -> dict[str, Any]:
         "sha256": d.sha256,
         "size": d.size,
         "page_count": d.page_count,
+        "position": d.position,
+        "late": d.late,
+        "withdrawn_at": iso(d.withdrawn_at),
     }
 
 
@@ -68,9 +81,9 @@ def participant_view(p: Participant, u: User) -> dict[str, Any]:
         "username": u.username,
         "full_name": u.full_name,
         "role": p.role,
-        "checked_in": p.checked_in_at is not None,
+        "checked_in": roster.is_present(p.attendance),
         "checked_in_at": iso(p.checked_in_at),
-        "attendance": p.attendance or ("present" if p.checked_in_at is not None else ""),
+        "attendance": p.attendance,
         "absence_reason": p.absence_reason,
         "proxy_user_id": p.proxy_user_id,
     }
@@ -115,16 +128,6 @@ def vote_details(v: Vote) -> dict[str, Any]:
         "quorum_required": v.quorum_required,
         "quorum_overridden": v.quorum_overridden,
         "cancel_reason": v.cancel_reason,
-    }
-
-
-def note_view(n: Note) -> dict[str, Any]:
-    return {
-        "id": n.id,
-        "document_id": n.document_id,
-        "page": n.page,
-        "text": n.text,
-        "updated_at": iso(n.updated_at),
     }
 
 

@@ -3,7 +3,6 @@ middleware and lifespan. There is no module-level app."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,20 +18,36 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meetings.errors import DomainError
 from phonghop import (
+    routes_admin,
+    routes_annotations,
+    routes_archive_package,
     routes_auth,
     routes_documents,
+    routes_exclusions,
+    routes_integrity,
+    routes_invitations,
     routes_meetings,
     routes_minutes,
     routes_opinions,
+    routes_screen,
     routes_speakers,
+    routes_verify,
     routes_votes,
 )
 from phonghop.auth import Sessions
-from phonghop.responses import domain_error_handler, http_error_handler
+from phonghop.bodies import BodyLimit
+from phonghop.origins import SameOriginWrites
+from phonghop.responses import (
+    DATABASE_DOWN,
+    broker_down_handler,
+    database_down_handler,
+    domain_error_handler,
+    http_error_handler,
+)
 from phonghop.services import Services
 from phonghop.settings import Settings
 from phonghop.websocket import TabletEndpoint
-from realtime.protocol import Close
+from realtime.broker import BrokerUnavailable
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -47,8 +62,14 @@ APP_PAGES = [
     "/m/{meeting_id:int}/minutes",
     "/archive",
     "/archive/{meeting_id:int}",
+    "/verify",
     "/opinions",
     "/opinions/{opinion_id:int}",
+    "/admin",
+    "/admin/users",
+    "/admin/bodies",
+    "/admin/bodies/{body_id:int}",
+    "/admin/audit",
 ]
 
 SECURITY_HEADERS = [
@@ -100,34 +121,43 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services.renderer.start(warm=settings.render_warm)
-        await services.hub.start()
+        routes_annotations.hide_ids_in_access_log()
+        await services.start()
         services.hub.on_control(sessions.on_control)
-        sweeper = asyncio.get_running_loop().create_task(routes_votes.sweep_forever(services))
+        services.hub.on_control(services.login_throttle.on_control)
         try:
             yield
         finally:
-            await routes_votes.stop_timers(sweeper)
-            await services.hub.close(Close.SHUTDOWN)
-            services.renderer.close()
-            services.db.dispose()
+            await services.close()
 
     routes = [
         *routes_auth.routes,
         *routes_meetings.routes,
         *routes_documents.routes,
+        *routes_annotations.routes,
         *routes_minutes.routes,
         *routes_speakers.routes,
         *routes_opinions.routes,
         *routes_votes.routes,
+        *routes_screen.routes,
+        *routes_invitations.routes,
+        *routes_admin.routes,
+        *routes_integrity.routes,
+        *routes_exclusions.routes,
+        *routes_verify.routes,
+        *routes_archive_package.routes,
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler},
+        middleware=[Middleware(SecurityHeaders),
+                    Middleware(SameOriginWrites, allowed=settings.allowed_origins),
+                    Middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024)],
+        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
+                            BrokerUnavailable: broker_down_handler,
+                            **{kind: database_down_handler for kind in DATABASE_DOWN}},
         lifespan=lifespan,
     )
     app.state.services = services

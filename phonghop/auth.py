@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from itsdangerous import BadSignature, Signer
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from meetings.accounts import (
@@ -69,7 +69,7 @@ class Sessions:
             raise DomainError(
                 Kind.UNAUTHENTICATED,
                 "unauthenticated",
-                "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.",
+                "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
                 "You are not logged in, or your session has expired. Log in again.",
             )
         return actor
@@ -78,13 +78,31 @@ class Sessions:
         """Revoke the login and, on every process, forget it and close its WebSockets."""
         await self.services.write(lambda s: close_session(s, token))
         digest = token_digest(token)
-        self._cache.pop(digest, None)
-        await self.services.hub.broker.control({"op": "forget_session", "token": digest})
+        await self.services.hub.control({"op": "forget_session", "token": digest})
         await self.services.hub.disconnect({"token": digest}, Close.UNAUTHENTICATED)
 
+    async def end_logins(self, user_id: int, digests: list[str]) -> None:
+        """After a person's logins were revoked (deactivated, password reset): every process
+        forgets them and closes that person's WebSockets now, whichever login opened them."""
+        for digest in digests:
+            await self.services.hub.control({"op": "forget_session", "token": digest})
+        await self.services.hub.disconnect({"user_id": user_id}, Close.UNAUTHENTICATED)
+
+    async def role_changed(self, user_id: int) -> None:
+        """A person's global role changed: every process forgets their cached logins, and
+        their sockets reconnect to get what the new role sees."""
+        await self.services.hub.control({"op": "forget_user", "user_id": user_id})
+        await self.services.hub.disconnect({"user_id": user_id}, Close.ROLE_CHANGED)
+
     def on_control(self, message: dict[str, Any]) -> None:
-        if message.get("op") == "forget_session":
+        if message.get("op") == "resync":  # back from a broker outage: forgets may be lost
+            self._cache.clear()
+        elif message.get("op") == "forget_session":
             self._cache.pop(str(message.get("token")), None)
+        elif message.get("op") == "forget_user":
+            for key, (_until, actor) in tuple(self._cache.items()):
+                if actor.user_id == message.get("user_id"):
+                    self._cache.pop(key, None)
 
     def set_cookie(self, response: Response, token: str) -> None:
         response.set_cookie(
@@ -99,3 +117,8 @@ class Sessions:
 
     def clear_cookie(self, response: Response) -> None:
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+
+
+def parts(request: Request) -> tuple[Services, Sessions]:
+    """What every route needs: the app's services and its login sessions."""
+    return request.app.state.services, request.app.state.sessions

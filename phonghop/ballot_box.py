@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from meetings.errors import DomainError
 from meetings.events import Event
-from meetings.voting import WriteConflict
-from phonghop.services import Services
+from meetings.votes.voting import WriteConflict
+
+if TYPE_CHECKING:
+    from phonghop.services import Services
 
 Cast = Callable[[Session], tuple[dict[str, Any], list[Event]]]
 Progress = Callable[[Session, int], list[Event]]
@@ -47,6 +49,14 @@ class BallotBox:
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._work())
         return await future
+
+    async def close(self) -> None:
+        """At shutdown: the ballots already in the box are committed and answered (the
+        worker runs to the end of the queue); the coalesced progress goes out."""
+        if self._worker is not None:
+            await asyncio.shield(self._worker)
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
 
     async def _work(self) -> None:
         try:
@@ -124,12 +134,3 @@ class BallotBox:
             await self.services.publish(pending.values())
         finally:
             self._flusher = None
-
-
-def ballot_box(services: Services, progress: Progress) -> BallotBox:
-    """The server's one ballot box (kept on its Services)."""
-    box = getattr(services, "_ballot_box", None)
-    if not isinstance(box, BallotBox):
-        box = BallotBox(services, progress)
-        setattr(services, "_ballot_box", box)  # noqa: B010
-    return box

@@ -1,14 +1,21 @@
-"""The `phonghop` command: serve (the default), demo, user add, db upgrade."""
+"""The `phonghop` command: serve (the default), demo, db upgrade, and the administrator's
+`user` and `body` commands (phonghop.cli_admin).
+
+Settings come from PHONGHOP_* variables, then the command line (`--host`, `--port`,
+`--data-dir`); `Settings` makes the data dir absolute against the folder the command was
+started from."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
+import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 
 from meetings import db as dbmod
+from phonghop import cli_check, cli_verify
+from phonghop.cli_admin import add_parsers
 from phonghop.settings import Settings
 
 
@@ -31,6 +38,9 @@ def serve(settings: Settings) -> None:
     from phonghop.memory import limit_malloc_arenas
 
     limit_malloc_arenas()
+    # uvicorn configures its own loggers only: this gives phonghop's error lines (an upload
+    # reader that could not start, a missing tool) a level and a name on stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:    %(name)s: %(message)s")
     dbmod.upgrade(settings.db_url)
     uvicorn.run(
         create_app(settings),
@@ -45,8 +55,8 @@ def serve(settings: Settings) -> None:
 
 
 def demo(settings: Settings) -> None:
-    from meetings.blobs import BlobStore
-    from meetings.demo import DEMO_PASSWORD, seed
+    from meetings.demo.seed import DEMO_PASSWORD, seed
+    from meetings.documents.blobs import BlobStore
     from meetings.passwords import Passwords
 
     dbmod.upgrade(settings.db_url)
@@ -72,57 +82,53 @@ def demo(settings: Settings) -> None:
     serve(settings)
 
 
-def user_add(settings: Settings, args: argparse.Namespace) -> int:
-    from meetings.accounts import create_user
-    from meetings.errors import DomainError
-    from meetings.passwords import Passwords
-
-    password = args.password or getpass.getpass("Mật khẩu / Password: ")
-    dbmod.upgrade(settings.db_url)
-    database = dbmod.Database(settings.db_url)
-    try:
-        with database.write() as session:
-            user = create_user(
-                session, Passwords(fast=settings.fast_passwords), username=args.username,
-                full_name=args.full_name or args.username, password=password,
-                global_role=args.role,
-            )
-            print(f"created user {user.username} (id {user.id})")
-    except DomainError as exc:
-        print(f"{exc.vi}\n{exc.en}", file=sys.stderr)
-        return 2
-    finally:
-        database.dispose()
-    return 0
+DATA_DIR_HELP = ("where the database, stored files and keys live (default: var, in the folder "
+                 "the command is started from; PHONGHOP_DATA_DIR)")
+SERVE_HELP = "run the server (the default command) · chạy máy chủ"
+DEMO_HELP = ("seed the demo (a commune People's Committee, its people and one meeting; the "
+             "first time only), print the logins, then run the server · tạo dữ liệu mẫu rồi "
+             "chạy máy chủ")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="phonghop", description="Paperless meeting room server")
-    parser.add_argument("--data-dir", help="where the database, files and keys live (./var)")
-    sub = parser.add_subparsers(dest="command")
-    for name in ("serve", "demo"):
-        p = sub.add_parser(name, help=f"{name} (default: serve)")
-        p.add_argument("--host")
-        p.add_argument("--port", type=int)
-        p.add_argument("--data-dir")
-    user = sub.add_parser("user", help="manage accounts")
-    user_sub = user.add_subparsers(dest="user_command", required=True)
-    add = user_sub.add_parser("add", help="create an account")
-    add.add_argument("username")
-    add.add_argument("--full-name")
-    add.add_argument("--password", help="(prompted when omitted)")
-    add.add_argument("--role", choices=["admin", "archivist"])
-    database = sub.add_parser("db", help="database schema")
+    # What the server writes (the database and its WAL, the secret key, signing keys,
+    # uploads) is readable by its own user only, whatever umask it was started with.
+    os.umask(0o077)
+    parser = argparse.ArgumentParser(
+        prog="phonghop", description="phonghop: a paperless meeting room server · "
+        "phòng họp không giấy",
+        epilog="Settings are PHONGHOP_* environment variables (docs/settings.md); --host, "
+        "--port and --data-dir override them. `phonghop COMMAND --help` tells more.")
+    parser.add_argument("--data-dir", help=DATA_DIR_HELP)
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    for name, text in (("serve", SERVE_HELP), ("demo", DEMO_HELP)):
+        p = sub.add_parser(name, help=text, description=text)
+        # SUPPRESS: an option left out here keeps the value given before the command
+        # (`phonghop --data-dir x serve`), instead of resetting it to None.
+        p.add_argument("--host", default=argparse.SUPPRESS,
+                       help="address to listen on (default: 127.0.0.1; PHONGHOP_HOST)")
+        p.add_argument("--port", type=int, default=argparse.SUPPRESS,
+                       help="port to listen on (default: 8000; PHONGHOP_PORT)")
+        p.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+    add_parsers(sub)
+    database = sub.add_parser(
+        "db", help="the database: `db upgrade` applies migrations · cơ sở dữ liệu")
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
+    cli_verify.add_parser(sub)
+    cli_check.add_parser(sub)
     args = parser.parse_args(argv)
     settings = _settings(args)
     if args.command in (None, "serve"):
         serve(settings)
     elif args.command == "demo":
         demo(settings)
-    elif args.command == "user":
-        return user_add(settings, args)
+    elif args.command in ("user", "body"):
+        return int(args.handler(settings, args))
+    elif args.command == "check":
+        return cli_check.run(settings)
+    elif args.command == "verify":
+        return cli_verify.run(settings, args)
     elif args.command == "db":
         dbmod.upgrade(settings.db_url)
         print("database is up to date")

@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import resource
+import signal
 import tempfile
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from meetings.blobs import BlobStore
+from meetings.documents.blobs import BlobStore
+from meetings.documents.orphans import die_with_parent
+from meetings.documents.pages import DEFAULT_FORMAT, render_page, snap_width, write_image
 from meetings.errors import invalid
-from meetings.pdf_pages import DEFAULT_FORMAT, render_page, snap_width, write_image
 
 Progress = Callable[[int, int], Awaitable[None]]
 
 
-def _worker_init(memory_mb: int) -> None:
+def _worker_init(memory_mb: int, server: int) -> None:
+    die_with_parent(server)
+    # Ctrl-C at the terminal reaches the whole process group; the server stops its workers
+    # at shutdown, so a worker ignores it rather than die printing a traceback. (Workers
+    # spawned at start-up ignore it from birth: see `_sigint_ignored`.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -34,6 +44,22 @@ def _worker_init(memory_mb: int) -> None:
 
 def _warm() -> None:
     pass
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process for a moment, so that the workers spawned meanwhile
+    start ignoring it (an ignored signal stays ignored across exec, and Python then leaves
+    it so): a Ctrl-C while they import cannot kill them with a traceback. Only the main
+    thread may change a handler; elsewhere (tests) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class PageRenderer:
@@ -52,18 +78,22 @@ class PageRenderer:
         # thread holding a lock would hang.
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init, initargs=(self.memory_mb,),
+            initializer=_worker_init, initargs=(self.memory_mb, os.getpid()),
         )
 
     def start(self, *, warm: bool = True) -> None:
         self._pool = self._new_pool()
         if warm:
-            for _ in range(self.workers):
-                self._pool.submit(_warm)
+            with _sigint_ignored():  # each submit spawns a worker
+                for _ in range(self.workers):
+                    self._pool.submit(_warm)
 
-    def close(self) -> None:
-        for task in list(self._background):
+    async def close(self) -> None:
+        """Stop background renders (and wait for them to unwind), then the workers."""
+        pending = list(self._background)
+        for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

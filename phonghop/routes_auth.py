@@ -7,30 +7,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings.accounts import Actor, authenticate, create_user, open_session
-from meetings.errors import forbidden
+from meetings import security_events
+from meetings.access import may_unlock
+from meetings.accounts import Actor
+from meetings.admin import users
+from meetings.errors import forbidden, nothing_here
 from meetings.models import Body, BodyMember, User
 from meetings.text import fold
 from meetings.views import user_view
-from phonghop.auth import Sessions
-from phonghop.responses import field_str, json_response, read_json
-from phonghop.services import Services
-
-
-def parts(request: Request) -> tuple[Services, Sessions]:
-    return request.app.state.services, request.app.state.sessions
+from phonghop.auth import parts
+from phonghop.logins import CLEAR_OP, account_key, log_in
+from phonghop.responses import field_str, json_response, path_int, read_json
 
 
 async def login(request: Request) -> Response:
     services, sessions = parts(request)
     data = await read_json(request)
     username, password = field_str(data, "username"), field_str(data, "password")
-
-    def run(session: Session) -> tuple[dict[str, object], str]:
-        user = authenticate(session, services.passwords, username, password)
-        return user_view(user), open_session(session, user)
-
-    user, token = await services.write(run)
+    address = request.client.host if request.client else ""
+    user, token = await log_in(services, username, password, address)
     response = json_response({"user": user})
     sessions.set_cookie(response, token)
     return response
@@ -103,16 +98,32 @@ async def add_user(request: Request) -> Response:
     role = data.get("global_role")
 
     def run(session: Session) -> dict[str, object]:
-        user = create_user(
-            session, services.passwords,
-            username=field_str(data, "username"), full_name=field_str(data, "full_name"),
-            password=field_str(data, "password"),
-            global_role=role if isinstance(role, str) else None,
-        )
+        # The administrator's own path (meetings.admin.users), so that it is audited too.
+        user = users.add_user(session, services.passwords, actor, {
+            "username": field_str(data, "username"), "full_name": field_str(data, "full_name"),
+            "password": field_str(data, "password"),
+            "global_role": role if isinstance(role, str) else None})
         return user_view(user)
 
     return json_response({"user": await services.write(run)}, status=201)
 
+async def unlock_user(request: Request) -> Response:
+    """Clear an account's login throttle (wrong passwords), on every process."""
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    user_id = path_int(request, "user_id")
+
+    def run(session: Session) -> str:
+        user = session.get(User, user_id)
+        if user is None or not may_unlock(session, actor, user_id):
+            raise nothing_here()
+        security_events.record(session, actor.user_id, "login_unlocked", f"user:{user_id}",
+                                {"username": user.username})
+        return user.username
+
+    username = await services.write(run)
+    await services.hub.control({"op": CLEAR_OP, "key": account_key(username)})
+    return json_response({"ok": True})
 
 
 routes = [
@@ -121,4 +132,5 @@ routes = [
     Route("/api/me", me, methods=["GET"]),
     Route("/api/users", list_users, methods=["GET"]),
     Route("/api/users", add_user, methods=["POST"]),
+    Route("/api/users/{user_id:int}/unlock", unlock_user, methods=["POST"]),
 ]

@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings import archive, minutes
+from meetings import archive, archive_search, clock
 from meetings.errors import invalid
+from meetings.minutes import drafting as minutes
+from phonghop.auth import parts
 from phonghop.responses import json_response, path_int, read_json
-from phonghop.routes_auth import parts
 from realtime.protocol import Close
 
 
@@ -104,19 +105,33 @@ def _date(value: str | None, end: bool) -> datetime | None:
     except ValueError:
         raise invalid("bad_date", "Ngày phải theo dạng YYYY-MM-DD.",
                       "Dates must look like YYYY-MM-DD.") from None
-    return datetime.combine(day, time.max if end else time.min, tzinfo=minutes.VIETNAM)
+    return datetime.combine(day, time.max if end else time.min, tzinfo=clock.VIETNAM)
+
+
+def _number(value: str | None, name: str, default: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or len(value) > 9:
+        raise invalid("bad_field", f"'{name}' phải là số nguyên không âm.",
+                      f"'{name}' must be a whole number.", field=name)
+    return int(value)
 
 
 async def search_archive(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     q = request.query_params
-    date_from, date_to = _date(q.get("from"), False), _date(q.get("to"), True)
-    text = q.get("q", "")[:200]
-    found = await services.read(
-        lambda s: archive.search(s, actor, text=text, date_from=date_from, date_to=date_to)
+    body = q.get("body")
+    filters = archive_search.Filters(
+        text=q.get("q", "")[:200],
+        body_id=_number(body, "body", 0) if body else None,
+        date_from=_date(q.get("from"), False), date_to=_date(q.get("to"), True),
+        number=q.get("number", "")[:40], signer=q.get("signer", "")[:200],
+        participant=q.get("participant", "")[:200], vote=q.get("vote", ""),
+        access=q.get("access", ""), limit=_number(q.get("limit"), "limit", 50),
+        offset=_number(q.get("offset"), "offset", 0),
     )
-    return json_response({"meetings": found})
+    return json_response(await services.read(lambda s: archive_search.search(s, actor, filters)))
 
 
 async def archive_detail(request: Request) -> Response:

@@ -1,5 +1,5 @@
 """Routes: written opinion forms (phiếu lấy ý kiến) between meetings. Each parses and calls
-the domain service (meetings.opinions); forms past their deadline are settled first, so
+the domain service (meetings.votes.opinions); forms past their deadline are settled first, so
 whoever looks sees the result."""
 
 from __future__ import annotations
@@ -8,10 +8,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from meetings import opinions
-from phonghop.responses import field_str, field_time, json_response, path_int, read_json
-from phonghop.routes_auth import parts
-from phonghop.routes_documents import receive_upload
+from meetings.votes import opinions
+from phonghop.auth import parts
+from phonghop.responses import (
+    field_str,
+    field_time,
+    json_response,
+    path_int,
+    read_json,
+    read_upload,
+)
 
 
 async def list_opinions(request: Request) -> Response:
@@ -55,12 +61,13 @@ async def attach_document(request: Request) -> Response:
     # Only the form's author makes the server read a file; then the same checks, conversion
     # and cleaning in child processes as for meeting documents.
     await services.read(lambda s: opinions.editable_draft(s, actor, opinion_id))
-    upload = await receive_upload(request, services, first_page=False)  # no tablet shows it
+    form = await read_upload(request, services.settings.max_upload_mb)
+    ingested = await services.uploads.read(form, first_page=False)  # no tablet shows it
     document = await services.write(
         lambda s: opinions.attach_document(
-            s, services.blobs, actor, opinion_id, filename=upload.filename,
-            pdf=upload.ingested.pdf, page_count=upload.ingested.page_count,
-            title=upload.title or upload.ingested.title,
+            s, services.blobs, actor, opinion_id, filename=form.filename,
+            pdf=ingested.pdf, page_count=ingested.page_count,
+            title=form.title or ingested.title,
         )
     )
     return json_response({"document": {"id": document.id, "title": document.title,

@@ -1,4 +1,4 @@
-"""Routes: the speakers' list. Each parses, calls the domain service (meetings.speakers) and
+"""Routes: the speakers' list. Each parses, calls the domain service (meetings.live.speakers) and
 publishes what it says happened."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings import speakers
 from meetings.errors import invalid
+from meetings.live import speakers
+from phonghop.auth import parts
 from phonghop.responses import field_int, field_str, json_response, path_int, read_json
-from phonghop.routes_auth import parts
 
 
 async def list_speakers(request: Request) -> Response:

@@ -1,9 +1,9 @@
 """Routes: attendance, quorum, the body's vote rules, and votes (issue 5). Thin: parse, call
-the domain through `services.perform`, return JSON. Also the timer that closes timed votes."""
+the domain through `services.perform`, return JSON. Timed votes are closed by
+`phonghop.vote_timers`; ballots go through the ballot box (`services.ballots`)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from typing import Any
@@ -13,14 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings import attendance, voting
+from meetings import roster
 from meetings.access import Action, authorize
-from meetings.errors import DomainError, invalid
-from meetings.models import Vote, utcnow
+from meetings.errors import invalid, not_found
+from meetings.live import attendance
+from meetings.models import Vote
 from meetings.views import vote_view
-from phonghop.ballot_box import ballot_box
+from meetings.votes import voting
+from phonghop.auth import parts
 from phonghop.responses import field_int, field_str, json_response, path_int, read_json
-from phonghop.routes_auth import parts
 from phonghop.services import Services
 
 log = logging.getLogger("phonghop.votes")
@@ -45,9 +46,10 @@ async def check_in(request: Request) -> Response:
         return json_response({"ok": True})
     user_id = field_int(data, "user_id", optional=True) or actor.user_id
     state = field_str(data, "state", default="present")
-    if state not in ("present", "remote"):
-        raise invalid("bad_attendance", "Điểm danh: present hoặc remote.",
-                      "Check-in: present or remote.")
+    if not roster.is_present(state):
+        raise invalid("bad_attendance",
+                      "Điểm danh: có mặt tại phòng họp hoặc dự họp trực tuyến.",
+                      "Check-in: in the room or online.")
     await services.perform(
         lambda s: attendance.set_attendance(s, actor, meeting_id, user_id, state))
     return json_response({"ok": True})
@@ -113,7 +115,7 @@ async def open_vote(request: Request) -> Response:
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     data = await read_json(request)
-    question = field_str(data, "question")
+    question = field_str(data, "question", default="")  # empty: the item's default question
     item_id = field_int(data, "item_id", optional=True)
     kind = data.get("kind")
     options = _str_list(data.get("options"))
@@ -127,7 +129,7 @@ async def open_vote(request: Request) -> Response:
         kind=kind if isinstance(kind, str) else None, options=options, min_marks=min_marks,
         max_marks=max_marks, rule=rule, seconds=seconds, override_quorum=override))
     if vote.closes_at is not None and vote.id is not None:
-        schedule_close(services, vote)
+        services.vote_timers.schedule(vote)
     return json_response({"vote": vote_view(vote, cast=0)}, status=201)
 
 
@@ -136,8 +138,8 @@ def _marks(data: dict[str, Any]) -> list[int] | None:
     if marks is None:
         return None
     if not isinstance(marks, list):
-        raise invalid("bad_marks", "marks phải là danh sách số thứ tự phương án.",
-                      "marks must be a list of option numbers.")
+        raise invalid("bad_marks", "Các lựa chọn phải là danh sách số thứ tự phương án.",
+                      "The marks must be a list of option numbers.")
     return marks
 
 
@@ -149,8 +151,9 @@ async def cast_ballot(request: Request) -> Response:
     choice = data.get("choice") if isinstance(data.get("choice"), str) else None
     for_user = field_int(data, "for_user", optional=True)
     marks = _marks(data)
-    mine = await ballot_box(services, voting.progress_of).cast(lambda s: voting.cast_ballot(
-        s, actor, vote_id, choice, marks=marks, for_user=for_user, progress=False))
+    mine = await services.ballots.cast(lambda s: voting.cast_ballot(
+        s, actor, vote_id, choice, marks=marks, for_user=for_user, progress=False,
+        secrecy=services.secrecy))
     return json_response(mine, status=201)
 
 
@@ -158,7 +161,9 @@ async def close_vote(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     vote_id = path_int(request, "vote_id")
-    vote = await services.perform(lambda s: voting.close_vote(s, actor, vote_id))
+    vote = await services.perform(
+        lambda s: voting.close_vote(s, actor, vote_id, services.secrecy))
+    await services.votes_ended([vote])
     return json_response({"vote": vote_view(vote)})
 
 
@@ -169,6 +174,7 @@ async def cancel_vote(request: Request) -> Response:
     data = await read_json(request)
     reason = field_str(data, "reason", default="")
     vote = await services.perform(lambda s: voting.cancel_vote(s, actor, vote_id, reason))
+    await services.votes_ended([vote])
     return json_response({"vote": vote_view(vote)})
 
 
@@ -176,12 +182,12 @@ async def get_vote(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     vote_id = path_int(request, "vote_id")
-    await close_due(services)
+    await services.vote_timers.close_due()
 
     def run(s: Session) -> dict[str, Any]:
         vote = s.get(Vote, vote_id)
         if vote is None:
-            raise invalid("no_vote", "Không có cuộc biểu quyết này.", "No such vote.")
+            raise not_found("cuộc biểu quyết", "Vote")
         _, role = authorize(s, actor, vote.meeting_id, Action.VIEW)
         out = vote_view(vote, cast=voting.cast_count(s, vote_id))
         if vote.status != "open" or role in ("secretary", "chair"):
@@ -205,55 +211,6 @@ async def presets(request: Request) -> Response:
     _, sessions = parts(request)
     await sessions.require(request)
     return json_response({"presets": voting.presets_view()})
-
-
-# --- timed votes: closed by the server, whether or not anyone calls close -----------------
-
-
-async def close_due(services: Services) -> None:
-    """Close every open vote whose timer has run out (idempotent, safe to call often)."""
-    due = await services.read(voting.due_votes)
-    for vote_id in due:
-        try:
-            await services.perform(lambda s, v=vote_id: voting.close_if_due(s, v))  # type: ignore[misc]
-        except DomainError:
-            pass
-
-
-def schedule_close(services: Services, vote: Vote) -> None:
-    assert vote.closes_at is not None
-    delay = max(0.0, (vote.closes_at - utcnow()).total_seconds()) + 0.05
-
-    async def later() -> None:
-        await asyncio.sleep(delay)
-        await close_due(services)
-
-    task = asyncio.get_running_loop().create_task(later())
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-
-
-_tasks: set[asyncio.Task[None]] = set()
-
-
-async def sweep_forever(services: Services, every: float = 2.0) -> None:
-    """A backstop for timers lost in a restart: look for due votes every few seconds."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await close_due(services)
-        except Exception:
-            log.exception("closing due votes failed")
-
-
-async def stop_timers(sweeper: asyncio.Task[None]) -> None:
-    """Cancel the sweeper and pending timers and wait for them, so that none holds a database
-    connection when the pool is disposed."""
-    loop = asyncio.get_running_loop()
-    pending = [sweeper, *(t for t in _tasks if t.get_loop() is loop)]
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
 
 
 routes = [

@@ -1,30 +1,49 @@
 """The running server's parts, built from settings and held on `app.state.services`:
-database, blob store, keys, password hasher, renderer, broker and hub."""
+database, blob store, keys, password hasher, renderer, broker and hub, and the services that
+work in the background (the upload pipeline, the ballot box, vote timers, the mailer), whose
+tasks the app's lifespan starts and awaits."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
+import anyio
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from meetings.blobs import BlobStore
+from meetings import archive_search
 from meetings.db import Database
-from meetings.events import MEETING, STAFF, Event
-from meetings.ingest import Limits
-from meetings.minutes import KeyStore
+from meetings.documents.blobs import BlobStore
+from meetings.documents.ingest import Limits
+from meetings.events import INBOX, MEETING, STAFF, Event
+from meetings.minutes.drafting import KeyStore
+from meetings.models import Vote
 from meetings.passwords import Passwords
+from meetings.votes.secrecy import Secrecy
+from meetings.votes.voting import progress_of
+from phonghop.ballot_box import BallotBox
+from phonghop.integrity_checks import IntegrityChecks
+from phonghop.logins import PasswordChecks, Throttle
+from phonghop.mailer import Mailer
+from phonghop.presenter import PresenterInk
 from phonghop.rendering import PageRenderer
 from phonghop.settings import Settings
-from realtime.broker import Broker
+from phonghop.tasks import Tasks
+from phonghop.uploads import Uploads
+from phonghop.vote_timers import VoteTimers
+from realtime.broker import Broker, BrokerUnavailable
 from realtime.broker_memory import MemoryBroker
 from realtime.hub import Hub
 from realtime.presence import MemoryPresence, Presence
+from realtime.protocol import Close
 
 T = TypeVar("T")
+log = logging.getLogger("phonghop.services")
 
 
 def meeting_channel(meeting_id: int) -> str:
@@ -39,12 +58,18 @@ def user_channel(meeting_id: int, user_id: int) -> str:
     return f"meeting:{meeting_id}:user:{user_id}"
 
 
+def inbox_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
 def channel_of(event: Event) -> str:
     if event.audience == MEETING:
         return meeting_channel(event.meeting_id)
     if event.audience == STAFF:
         return staff_channel(event.meeting_id)
     assert event.user_id is not None
+    if event.audience == INBOX:
+        return inbox_channel(event.user_id)
     return user_channel(event.meeting_id, event.user_id)
 
 
@@ -77,6 +102,55 @@ class Services:
     renderer: PageRenderer
     hub: Hub
     ingest_slots: threading.BoundedSemaphore
+    # Read at start: a mistyped holiday stops the server, not a request days later.
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    tasks: Tasks = field(default_factory=Tasks)
+    # Built with the services, each holding a reference back to them.
+    secrecy: Secrecy = field(init=False)  # seals secret ballots (meetings.votes.secrecy)
+    _bulk_writes: anyio.CapacityLimiter | None = field(init=False, default=None)
+    uploads: Uploads = field(init=False)
+    ballots: BallotBox = field(init=False)
+    vote_timers: VoteTimers = field(init=False)
+    mailer: Mailer = field(init=False)
+    password_checks: PasswordChecks = field(init=False)  # Argon2id off the loop, bounded
+    login_throttle: Throttle = field(init=False)  # wrong passwords, per process
+    integrity: IntegrityChecks = field(init=False)  # files and records re-checked
+    presenter_ink: PresenterInk = field(default_factory=PresenterInk)  # where it is, per meeting
+
+    def __post_init__(self) -> None:
+        self.secrecy = Secrecy(("phonghop.ballots:" + self.settings.resolved_secret()).encode())
+        self.uploads = Uploads(self)
+        self.ballots = BallotBox(self, progress_of)
+        self.vote_timers = VoteTimers(self)
+        self.mailer = Mailer(self)
+        self.password_checks = PasswordChecks(self.passwords, self.settings.login_concurrency)
+        self.login_throttle = Throttle(self.settings.login_backoff_seconds)
+        self.integrity = IntegrityChecks(self)
+
+    async def start(self) -> None:
+        """What runs with the app: render workers, the archive's index caught up, the hub,
+        uploads (those a stopped process was reading are recorded as interrupted), vote
+        timers, the mailer."""
+        self.renderer.start(warm=self.settings.render_warm)
+        # Meetings sealed before the archive's index existed are indexed once, here.
+        await self.write(lambda s: archive_search.backfill(s, self.blobs))
+        await self.hub.start()
+        await self.uploads.start()
+        self.vote_timers.start()
+        self.mailer.start()
+        self.integrity.start()
+
+    async def close(self) -> None:
+        """Stop in the reverse order: nothing new starts, ballots in flight are committed
+        and answered, the mailer ends its step, background tasks are awaited, then tablets,
+        workers and database."""
+        await self.ballots.close()
+        await self.mailer.close()
+        await self.tasks.close()
+        await self.hub.close(Close.SHUTDOWN)
+        await self.renderer.close()
+        self.password_checks.close()
+        self.db.dispose()
 
     @property
     def limits(self) -> Limits:
@@ -88,7 +162,8 @@ class Services:
     @classmethod
     def build(cls, settings: Settings) -> Services:
         data = settings.data_dir
-        data.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data.chmod(0o700)  # also a data directory made by an older version, or by hand
         blobs = BlobStore(data / "blobs")
         return cls(
             settings=settings,
@@ -100,15 +175,26 @@ class Services:
                                   settings.render_memory_mb),
             hub=build_hub(settings),
             ingest_slots=threading.BoundedSemaphore(max(1, settings.ingest_concurrency)),
+            holidays=settings.public_holidays,
         )
 
-    async def write(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn` in one committed write transaction, off the event loop."""
+    async def write(self, fn: Callable[[Session], T], *, bulk: bool = False) -> T:
+        """Run `fn` in one committed write transaction, off the event loop.
+
+        `bulk`: one of many small writes that come in streams (annotations: 50 members
+        drawing make 100 a second). At most two of them are in the thread pool at once, the
+        rest wait their turn on the event loop: they never fill the pool nor queue ahead of a
+        page turn or a ballot, which find at most two of them before them at the write lock
+        (bench/annotations.py: p99 page change 5x the quiet figure while members drew)."""
 
         def run() -> T:
             with self.db.write() as session:
                 return fn(session)
 
+        if bulk:
+            if self._bulk_writes is None:  # made in the event loop, on first use
+                self._bulk_writes = anyio.CapacityLimiter(2)
+            return await anyio.to_thread.run_sync(run, limiter=self._bulk_writes)
         return await run_in_threadpool(run)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
@@ -118,14 +204,33 @@ class Services:
 
         return await run_in_threadpool(run)
 
-    async def publish(self, events: Iterable[Event]) -> None:
-        """Publish what the domain says happened. Called after the commit, never before."""
-        for event in events:
-            await self.hub.publish(channel_of(event), event.type, event.data)
+    async def votes_ended(self, votes: Iterable[Vote | None]) -> None:
+        """After a vote closed or was cancelled (committed): a secret one's deleted ballots
+        are made unrecoverable from the database's files, in the background."""
+        if any(v is not None and v.kind == "secret" for v in votes):
+            self.tasks.spawn(run_in_threadpool(self.db.forget_deleted), "forget-secret-ballots")
 
-    async def perform(self, fn: Callable[[Session], tuple[Any, list[Event]] | list[Event]]) -> Any:
+    async def publish(self, events: Iterable[Event]) -> None:
+        """Publish what the domain says happened. Called after the commit, never before.
+
+        What is committed stands even when the broker (Redis) is down and the tablets cannot
+        be told now: the broker, once back, has every tablet resynchronise (a snapshot), so a
+        publication lost here is never a gap. The caller's answer is not turned into an
+        error for it."""
+        for event in events:
+            try:
+                await self.hub.publish(channel_of(event), event.type, event.data)
+            except BrokerUnavailable as exc:
+                log.warning("publication %s not sent (broker unavailable): %s", event.type, exc)
+            if event.type == "presentation":  # a page turn takes the presenter's ink away
+                clear = self.presenter_ink.turned(event.meeting_id, event.data)
+                if clear is not None:
+                    await self.publish([clear])
+
+    async def perform(self, fn: Callable[[Session], tuple[Any, list[Event]] | list[Event]],
+                      *, bulk: bool = False) -> Any:
         """Write, then publish the events the service returned; give back its result."""
-        out = await self.write(fn)
+        out = await self.write(fn, bulk=bulk)
         if isinstance(out, list):
             await self.publish(out)
             return None

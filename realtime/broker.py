@@ -36,6 +36,11 @@ PublicationHandler = Callable[[Publication], None]
 ControlHandler = Callable[[dict[str, Any]], None]
 
 
+class BrokerUnavailable(Exception):
+    """The broker cannot be reached now (Redis restarting). Nothing was published; when the
+    broker is back, every process has its tablets resynchronise, so nothing is a gap."""
+
+
 class Broker(Protocol):
     def set_handlers(self, on_publication: PublicationHandler, on_control: ControlHandler) -> None:
         ...

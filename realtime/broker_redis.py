@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import secrets
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from realtime.broker import ControlHandler, Position, Publication, PublicationHandler
+from realtime.broker import (
+    BrokerUnavailable,
+    ControlHandler,
+    Position,
+    Publication,
+    PublicationHandler,
+)
 from realtime.protocol import dumps
 
 log = logging.getLogger("phonghop.broker.redis")
@@ -71,6 +79,24 @@ for i = #entries, 1, -1 do
 end
 return out
 """
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _unavailable(method: Callable[P, Coroutine[Any, Any, R]]
+                 ) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Redis down (restarting, unreachable) is `BrokerUnavailable` to the hub's callers."""
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except (RedisError, OSError) as exc:
+            raise BrokerUnavailable(str(exc)) from exc
+
+    return call
 
 
 class RedisBroker:
@@ -168,6 +194,7 @@ class RedisBroker:
         if self._on_publication is not None:
             self._on_publication(Publication(channel, int(offset), epoch, frame))
 
+    @_unavailable
     async def publish(self, channel: str, type: str, data: Any) -> Publication:
         offset, epoch, frame = await self._scripts["publish"](
             keys=[self._meta(channel), self._stream(channel)],
@@ -185,12 +212,14 @@ class RedisBroker:
         )
         return Publication(channel, int(offset), epoch, frame)
 
+    @_unavailable
     async def position(self, channel: str) -> Position:
         offset, epoch = await self._scripts["position"](
             keys=[self._meta(channel)], args=[secrets.token_hex(4), self.channel_ttl]
         )
         return Position(int(offset), epoch)
 
+    @_unavailable
     async def history(self, channel: str, since: Position) -> list[Publication] | None:
         reply = await self._scripts["history"](
             keys=[self._meta(channel), self._stream(channel)], args=[since.offset]
@@ -207,6 +236,7 @@ class RedisBroker:
             return None  # trimmed by size or age: the tablet reloads a snapshot
         return pubs
 
+    @_unavailable
     async def control(self, message: dict[str, Any]) -> None:
         await self.redis.publish(self._ctl_key, dumps(message))
 

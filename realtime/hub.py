@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from realtime.broker import Broker, Position, Publication
+from realtime.broker import Broker, BrokerUnavailable, Position, Publication
 from realtime.client import Client
 from realtime.presence import Presence
 from realtime.protocol import Close, dumps
@@ -53,6 +53,7 @@ class Hub:
         self._pending: set[str] = set()
         self._control_handlers: list[Callable[[dict[str, Any]], None]] = []
         self._timers: list[asyncio.Task[None]] = []
+        self._announcing: set[asyncio.Task[None]] = set()  # coalesced presence, in flight
         broker.set_handlers(self._on_publication, self._on_control)
 
     async def start(self) -> None:
@@ -61,7 +62,7 @@ class Hub:
                         asyncio.create_task(self._heartbeat())]
 
     async def close(self, code: Close = Close.SHUTDOWN) -> None:
-        for timer in self._timers:
+        for timer in (*self._timers, *self._announcing):
             timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await timer
@@ -207,16 +208,31 @@ class Hub:
             for client in tuple(self._subs.get(audience, ())):
                 client.send(frame)
 
-        asyncio.get_running_loop().create_task(send())
+        task = asyncio.get_running_loop().create_task(send())
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
 
     # --- control between processes -------------------------------------------------------
 
     def on_control(self, handler: Callable[[dict[str, Any]], None]) -> None:
         self._control_handlers.append(handler)
 
+    async def control(self, message: dict[str, Any]) -> None:
+        """Send a control message to every process. It is applied here first, at once (what
+        this process was asked must not wait for the broker's echo, nor for the broker to be
+        up), then sent; the echo applies it again, which changes nothing. With the broker
+        away the others miss it: the broker, back, has every process resync (`op: resync`),
+        which drops what they cached."""
+        self._on_control(message)
+        try:
+            await self.broker.control(message)
+        except BrokerUnavailable as exc:
+            log.warning("control %s applied on this process only: broker away (%s)",
+                        message.get("op"), exc)
+
     async def disconnect(self, match: dict[str, Any], code: Close) -> None:
         """Close, on every process, the connections whose info has all of `match`."""
-        await self.broker.control({"op": "close", "match": match, "code": int(code)})
+        await self.control({"op": "close", "match": match, "code": int(code)})
 
     def _on_control(self, message: dict[str, Any]) -> None:
         op = message.get("op")

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-MAX_FRAME_BYTES = 64 * 1024
+MAX_FRAME_BYTES = 64 * 1024  # the largest frame a client may send
+# The largest recovered reply the server sends: past it, the missed publications give way to
+# a snapshot (docs/protocol.md, "Frame sizes").
+MAX_REPLY_BYTES = 256 * 1024
 
 
 class Close(IntEnum):
@@ -23,11 +26,13 @@ class Close(IntEnum):
     HEARTBEAT_TIMEOUT = 4002  # nothing heard from the client in time
     RATE_LIMITED = 4003  # too many commands; back off, then resume
     RESYNC = 4004  # the server may have missed publications for you; reconnect and recover
+    ROLE_CHANGED = 4005  # your role in the meeting changed; reconnect for what it now sees
     UNAUTHENTICATED = 4100  # not logged in, or logged out
     FORBIDDEN = 4101  # not (or no longer) a participant
     MEETING_SEALED = 4102  # the meeting is sealed; nothing more will happen
     BAD_REQUEST = 4103  # the client broke the protocol
     FRAME_TOO_LARGE = 4104  # a frame over MAX_FRAME_BYTES
+    TOO_MANY_CONNECTIONS = 4105  # this person already holds as many sockets as allowed
 
     @property
     def reconnect(self) -> bool:
@@ -37,7 +42,8 @@ class Close(IntEnum):
 # Server -> client message types that are not domain events.
 CONTROL_TYPES = ("reply", "error", "ping", "presence")
 # Client -> server commands.
-COMMAND_TYPES = ("connect", "presence", "vote.cast", "present", "pong")
+COMMAND_TYPES = ("connect", "presence", "vote.cast", "present", "annotation.change", "pointer",
+                 "presenter.ink", "pong")
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class ProtocolError(Exception):
 def parse_command(text: str) -> Command:
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         raise ProtocolError(
             "bad_json", "Khung tin không phải JSON.", "The frame is not JSON."
         ) from None

@@ -33,3 +33,34 @@ def first_document(client: TestClient, meeting_id: int) -> dict[str, Any]:
 def start(client: TestClient, meeting_id: int) -> None:
     r = client.post(f"/api/meetings/{meeting_id}/start")
     assert r.status_code == 200, r.text
+
+
+def record_quorum(client: Any, meeting_id: int, *, absent: tuple[str, ...] = ()) -> list[int]:
+    """The secretary records every voter (chair and members) present but `absent`, so that a
+    vote may open under the law's quorum (two thirds of a People's Committee's members:
+    the demo body's). Works with a TestClient or an httpx client. Returns the ids recorded."""
+    r = client.get(f"/api/meetings/{meeting_id}")
+    assert r.status_code == 200, r.text
+    recorded = []
+    for p in r.json()["participants"]:
+        if p["role"] in ("chair", "member") and p["username"] not in absent:
+            a = client.post(f"/api/meetings/{meeting_id}/attendance",
+                            json={"user_id": p["user_id"], "state": "present"})
+            assert a.status_code == 200, a.text
+            recorded.append(p["user_id"])
+    return recorded
+
+
+async def record_quorum_async(client: Any, meeting_id: int, *,
+                              absent: tuple[str, ...] = ()) -> list[int]:
+    """`record_quorum` with an httpx.AsyncClient."""
+    r = await client.get(f"/api/meetings/{meeting_id}")
+    assert r.status_code == 200, r.text
+    recorded = []
+    for p in r.json()["participants"]:
+        if p["role"] in ("chair", "member") and p["username"] not in absent:
+            a = await client.post(f"/api/meetings/{meeting_id}/attendance",
+                                  json={"user_id": p["user_id"], "state": "present"})
+            assert a.status_code == 200, a.text
+            recorded.append(p["user_id"])
+    return recorded

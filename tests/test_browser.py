@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from meetings.demo import DEMO_PASSWORD
+from meetings.demo.seed import DEMO_PASSWORD
 from tests.conftest import ROOT, LiveServer, require_tool
+from tests.helpers import record_quorum
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Error, Page
@@ -143,6 +144,7 @@ def test_meeting_from_start_to_archive(live_server: LiveServer, artifacts: Path 
 
         # A private note survives a reload.
         note = "Đề nghị làm rõ số liệu thu ngân sách ở trang 3"
+        member.get_by_test_id("tool-notes").click()  # the notes open as a sheet over the page
         member.get_by_test_id("note-text").fill(note)
         member.get_by_test_id("note-save").click()
         expect(member.get_by_test_id("note")).to_have_text(re.compile(note))
@@ -151,17 +153,21 @@ def test_meeting_from_start_to_archive(live_server: LiveServer, artifacts: Path 
         expect(member.get_by_test_id("note")).to_have_text(re.compile(note))
         expect(member.get_by_test_id("conn-state")).to_have_attribute("data-state", "live")
 
-        # The secretary opens a vote on the presented item.
+        # The others are recorded present: a People's Committee votes only with two thirds.
+        with closing(live_server.session("thuky")) as http:
+            record_quorum(http, meeting_id)
+        # The secretary opens a vote on the presented item, leaving the question to the server.
         question = secretary.get_by_test_id("vote-question-input")
-        expect(question).to_have_value(f"Biểu quyết thông qua: {first_item['title']}")
+        expect(question).to_have_value("")
+        expect(question).to_have_attribute("placeholder", f"Thông qua {first_item['title']}")
         secretary.get_by_test_id("open-vote").click()
         expect(member.get_by_test_id("vote-question")).to_have_text(
-            f"Biểu quyết thông qua: {first_item['title']}")
+            f"Thông qua {first_item['title']}")
 
         # The member votes yes; the secretary's live tally counts it.
         member.get_by_test_id("vote-yes").click()
         expect(member.get_by_test_id("vote-confirmation")).to_have_text(
-            re.compile("Đã ghi nhận phiếu của bạn: Tán thành"))
+            re.compile("Phiếu đã được ghi nhận: Tán thành"))
         expect(member.get_by_test_id("vote-yes")).to_have_count(0)
         expect(secretary.get_by_test_id("tally-yes")).to_have_text("1")
         expect(secretary.get_by_test_id("tally-cast")).to_have_attribute("data-cast", "1")
@@ -235,7 +241,9 @@ def test_meeting_from_start_to_archive(live_server: LiveServer, artifacts: Path 
         verdict = archivist.get_by_test_id("signature-ok")
         expect(verdict).to_contain_text("Chữ ký hợp lệ")
         expect(archivist.get_by_test_id("signature-signer")).to_have_text(snap["meeting"]["body"])
-        expect(archivist.get_by_test_id("signature-time")).to_have_text(re.compile(r"\+07:00$"))
+        signed_at = archivist.get_by_test_id("signature-time")
+        expect(signed_at).to_have_attribute("datetime", re.compile(r"\+07:00$"))
+        expect(signed_at).to_have_text(re.compile(r"^\d\d giờ \d\d phút, ngày \d\d/\d\d/\d{4}$"))
         expect(archivist.get_by_test_id("record-intact")).to_have_attribute("data-intact", "true")
         walk.shot(archivist, "archive-detail")
 

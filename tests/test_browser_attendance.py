@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LiveServer, require_tool
+from tests.helpers import record_quorum
 from tests.test_browser import CHROMIUM, TIMEOUT_MS, Walk, chromium
 
 
@@ -56,31 +57,35 @@ def test_absent_member_proxy_two_ballots_chart_and_election(
         expect(secretary.get_by_test_id(f"attendance-{guest}")).to_have_attribute(
             "data-state", "present")
         expect(secretary.get_by_test_id(f"person-{guest}")).to_contain_text(
-            "không tính vào số lượng tham dự")
+            "không tính vào số thành viên tham dự")
         expect(quorum).to_have_attribute("data-present", "1")
 
-        # The secretary marks A absent, with a reason, and gives A's proxy to B.
+        # The secretary records A away with a reason (excused), and gives A's proxy to B.
         secretary.get_by_test_id(f"attendance-edit-{absent}").click()
         form = secretary.get_by_test_id(f"attendance-form-{absent}")
-        form.get_by_test_id("attendance-state-input").select_option("absent")
+        form.get_by_test_id("attendance-state-input").select_option("excused")
         form.get_by_test_id("attendance-reason-input").fill("Đi công tác tại tỉnh")
         form.get_by_test_id("attendance-proxy-input").select_option(str(holder))
         walk.shot(secretary, "attendance-form")
         form.get_by_test_id("attendance-save").click()
         expect(form).to_have_count(0)
         expect(secretary.get_by_test_id(f"attendance-{absent}")).to_have_attribute(
-            "data-state", "absent")
-        expect(secretary.get_by_test_id(f"attendance-{absent}")).to_have_text("Vắng mặt")
+            "data-state", "excused")
+        expect(secretary.get_by_test_id(f"attendance-{absent}")).to_have_text("Vắng có lý do")
         expect(secretary.get_by_test_id(f"absence-reason-{absent}")).to_have_text(
             "Lý do: Đi công tác tại tỉnh")
         expect(secretary.get_by_test_id(f"proxy-of-{absent}")).to_have_text(
             "Ủy quyền cho: Vũ Thị Lan")
         expect(secretary.get_by_test_id(f"holds-proxy-{holder}")).to_contain_text(
             "Hoàng Minh Tuấn")
-        expect(absentee.get_by_test_id("my-attendance")).to_have_text("Thư ký ghi bạn: Vắng mặt")
+        expect(absentee.get_by_test_id("my-attendance")).to_have_text(
+            "Thư ký đã ghi nhận: Vắng có lý do")
         secretary.get_by_test_id(f"person-{absent}").scroll_into_view_if_needed()
         walk.shot(secretary, "attendance-board")
 
+        # The other members are recorded present: a People's Committee votes with two thirds.
+        with closing(live_server.session("thuky")) as http:
+            record_quorum(http, meeting_id, absent=("uyvien1",))
         # A named vote: B's tablet shows B's own ballot and one on behalf of A.
         question = "Thông qua kế hoạch phòng chống lụt bão?"
         secretary.get_by_test_id("vote-question-input").fill(question)
@@ -89,13 +94,14 @@ def test_absent_member_proxy_two_ballots_chart_and_election(
         proxy = member.get_by_test_id(f"proxy-ballot-{absent}")
         expect(proxy).to_contain_text("Phiếu thay cho Hoàng Minh Tuấn")
         # A's own tablet offers no ballot: A is recorded absent (the server would refuse it).
-        expect(absentee.get_by_test_id("vote-absent")).to_have_text("Hãy điểm danh để biểu quyết.")
+        expect(absentee.get_by_test_id("vote-absent")).to_have_text(
+            "Vui lòng điểm danh để biểu quyết.")
         expect(absentee.get_by_test_id("vote-yes")).to_have_count(0)
         walk.shot(absentee, "attendance-absent-tablet")
         walk.shot(member, "attendance-two-ballots")
         own.get_by_test_id("vote-yes").click()
         expect(own.get_by_test_id("vote-confirmation")).to_have_text(
-            re.compile("Đã ghi nhận phiếu của bạn: Tán thành"))
+            re.compile("Phiếu đã được ghi nhận: Tán thành"))
         expect(proxy.get_by_test_id("vote-yes")).to_be_enabled()
         proxy.get_by_test_id("vote-no").click()
         expect(proxy.get_by_test_id("vote-confirmation")).to_have_text(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from meetings import demo_documents
+from meetings.demo import documents as demo_documents
 from tests.conftest import LiveServer, require_tool
 from tests.test_browser import CHROMIUM, TIMEOUT_MS, Walk, chromium
 
@@ -57,6 +57,7 @@ def test_upload_search_zoom_and_version_switch(live_server: LiveServer,
         expect(member.get_by_test_id("thumb")).to_have_count(40)
 
         # Search without diacritics; the hits are boxed on the page.
+        member.get_by_test_id("search-toggle").click()  # the search row, from the toolbar
         member.get_by_test_id("doc-search-input").fill("tai lieu dai")
         member.get_by_test_id("doc-search-go").click()
         expect(member.get_by_test_id("doc-search-count")).to_contain_text("40")

@@ -11,13 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from meetings.blobs import BlobStore
 from meetings.db import Database
-from meetings.demo import Demo, seed
+from meetings.demo.seed import Demo, seed
+from meetings.documents.blobs import BlobStore
 from meetings.passwords import Passwords
 from phonghop.settings import Settings
 from tests.conftest import free_port, start_server, stop_server
-from tests.wsclient import Tablet, cookie_for
+from tests.helpers import record_quorum_async
+from tests.wsclient import CommandError, Tablet, cookie_for
 
 pytestmark = pytest.mark.server
 
@@ -54,6 +55,7 @@ async def test_page_change_through_one_process_reaches_tablets_on_all(cluster) -
     sec = httpx.AsyncClient(base_url=f"http://{hosts[0]}")
     await sec.post("/api/login", json={"username": "thuky", "password": "phonghop2026"})
     assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    await record_quorum_async(sec, meeting)
     for page in (2, 3, 4):
         assert (await sec.post(f"/api/meetings/{meeting}/present",
                                json={"page": page})).status_code == 200
@@ -124,3 +126,43 @@ async def test_presence_is_merged_and_closes_cross_processes(cluster) -> None:
     await member_c.close()
     await staff.close()
     await member_http.aclose()
+
+
+@pytest.mark.parametrize("kind", ["named", "secret"])
+async def test_one_member_voting_through_every_process_at_once_is_counted_once(cluster,  # type: ignore[no-untyped-def]
+                                                                              kind) -> None:
+    """The same member's tablets, one on each process, cast at the same instant: each
+    process reads "not voted yet" and inserts, and only the database's unique constraint on
+    the receipt decides. One ballot is accepted, the others are told already_voted, the
+    count is one, round after round."""
+    hosts, demo = cluster
+    meeting = demo.meeting_id
+    tablets = [await tablet_on(host, "uyvien1", meeting) for host in hosts]
+    sec = httpx.AsyncClient(base_url=f"http://{hosts[0]}")
+    await sec.post("/api/login", json={"username": "thuky", "password": "phonghop2026"})
+    assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    await record_quorum_async(sec, meeting)
+
+    async def cast(tablet: Tablet, vote_id: int, choice: str) -> str:
+        try:
+            await tablet.command("vote.cast", {"vote_id": vote_id, "choice": choice})
+            return "ok"
+        except CommandError as exc:
+            return exc.code
+
+    try:
+        for round_ in range(8):
+            vote_id = (await sec.post(f"/api/meetings/{meeting}/votes", json={
+                "question": f"Lần {round_ + 1}?", "kind": kind})).json()["vote"]["id"]
+            for tablet in tablets:
+                await tablet.wait_for("vote.opened", lambda d, v=vote_id: d["id"] == v)
+            outcomes = await asyncio.gather(*(cast(t, vote_id, c) for t, c in
+                                              zip(tablets, ["yes", "no", "abstain"],
+                                                  strict=True)))
+            assert sorted(outcomes) == ["already_voted", "already_voted", "ok"], outcomes
+            closed = (await sec.post(f"/api/votes/{vote_id}/close")).json()["vote"]
+            assert closed["counts"]["cast"] == 1, closed["counts"]
+    finally:
+        for tablet in tablets:
+            await tablet.close()
+        await sec.aclose()

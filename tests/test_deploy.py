@@ -1,11 +1,15 @@
-"""The files in deploy/ work with Debian's own nginx: both sites pass `nginx -t`, and the
+"""The files in deploy/ work with Debian's own nginx: both sites pass `nginx -t`; the
 several-process site, run for real over TLS in front of two `phonghop serve` processes sharing
-PostgreSQL and Redis, carries logins, page changes and WebSocket upgrades to every tablet."""
+PostgreSQL and Redis, carries logins, page changes and WebSocket upgrades to every tablet; and
+the one-process site carries a 200 MB upload, and answers a slow bad file well inside its
+timeouts (never a 504)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import os
 import re
 import ssl
 import subprocess
@@ -19,12 +23,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from meetings.blobs import BlobStore
 from meetings.db import Database
-from meetings.demo import DEMO_PASSWORD, Demo, seed
+from meetings.demo.seed import DEMO_PASSWORD, Demo, seed
+from meetings.documents.blobs import BlobStore
 from meetings.passwords import Passwords
 from phonghop.settings import Settings
-from tests.conftest import ROOT, free_port, require_tool, start_server, stop_server
+from tests import hostile_files as h
+from tests.conftest import (
+    ROOT,
+    LiveServer,
+    free_port,
+    require_tool,
+    start_server,
+    stop_server,
+)
 from tests.wsclient import Tablet
 
 DEPLOY = ROOT / "deploy"
@@ -167,3 +179,71 @@ def run_nginx(nginx: str, config: Path) -> subprocess.Popen[bytes]:
 def _http_port(config: Path) -> int:
     site = (config.parent / "site.conf").read_text()
     return int(re.findall(r"listen 127\.0\.0\.1:(\d+);", site)[0])
+
+
+def large_pdf(size: int) -> bytes:
+    """A one-page PDF of just under `size` bytes: the page, and a stream of random bytes that
+    no page uses (so reading it costs the server little; the test is about carrying it)."""
+
+    def pdf(padding: bytes) -> bytes:
+        return h.raw_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            h.stream(b"0 0 1 rg 72 72 200 200 re f"), h.stream(padding)])
+
+    return pdf(os.urandom(size - len(pdf(b"")) - 32))
+
+
+@pytest.fixture
+def a_slow_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server below gives a file 90 s of CPU: past nginx's 60 s default read timeout."""
+    monkeypatch.setenv("PHONGHOP_INGEST_CPU_SECONDS", "90")
+
+
+@pytest.mark.server
+def test_the_site_carries_a_200_mb_upload_and_answers_a_slow_file_in_time(
+        a_slow_reader: None, live_server: LiveServer, tmp_path: Path) -> None:
+    nginx = require_tool("nginx")
+    https_port = free_port()
+    config = nginx_config("nginx-phonghop.conf", tmp_path, http_port=free_port(),
+                          https_port=https_port, upstreams=[live_server.port])
+    proxy = run_nginx(nginx, config)
+    context = ssl.create_default_context(cafile=str(tmp_path / "fullchain.pem"))
+    documents = "/api/meetings/1/items/1/documents"
+    try:
+        with httpx.Client(base_url=f"https://localhost:{https_port}", verify=context,
+                          timeout=httpx.Timeout(30, read=150)) as sec:
+            for _ in range(100):  # nginx takes a moment to listen
+                try:
+                    sec.get("/healthz")
+                    break
+                except httpx.ConnectError:
+                    asyncio.run(asyncio.sleep(0.05))
+            r = sec.post("/api/login", json={"username": "thuky", "password": DEMO_PASSWORD})
+            assert r.status_code == 200, r.text
+            # a file the reader would spend 90 s on: answered (202), not a 504 at 60 s
+            r = sec.post(documents, files={"file": ("bom.pdf", h.content_bomb(),
+                                                    "application/pdf")})
+            assert r.status_code == 202, r.text
+            assert r.json()["upload"]["stage"] in ("waiting", "converting", "reading", "indexing")
+            # 200 MB, the most the server takes, carried whole
+            data = large_pdf(200 * 1024 * 1024)
+            r = sec.post(documents, files={"file": ("ho-so.pdf", data, "application/pdf")})
+            assert r.status_code in (201, 202), r.text
+            upload_id = r.json()["upload"]["id"]
+            for _ in range(600):
+                upload = sec.get(f"/api/uploads/{upload_id}").json()["upload"]
+                if upload["stage"] in ("ready", "refused", "failed"):
+                    break
+                asyncio.run(asyncio.sleep(0.2))
+            assert upload["stage"] == "ready", upload
+            original = sec.get(f"/api/documents/{upload['document_id']}/file")
+            assert original.status_code == 200
+            assert hashlib.sha256(original.content).digest() == hashlib.sha256(data).digest()
+            # anything else is a JSON body: nginx refuses a large one before the server
+            r = sec.post("/api/login", content=b"{" + b" " * (3 * 1024 * 1024) + b"}",
+                         headers={"content-type": "application/json"})
+            assert r.status_code == 413
+    finally:
+        proxy.terminate()
+        proxy.wait(10)

@@ -51,3 +51,12 @@ def test_every_setting_is_in_settings_md() -> None:
     documented = (DOCS / "settings.md").read_text()
     for f in fields(Settings):
         assert f"`PHONGHOP_{f.name.upper()}`" in documented, f.name
+
+
+def test_every_refusal_an_upload_can_give_is_in_api_md() -> None:
+    from meetings.documents.ingest import FAILURES, MESSAGES
+
+    api = (DOCS / "api.md").read_text()
+    refusals = api[api.index("**Refusals** of an upload"):api.index("### Uploads")]
+    for code in (*MESSAGES, *FAILURES, "file_required", "file_too_large", "storage_full"):
+        assert f"`{code}`" in refusals, code

@@ -1,10 +1,16 @@
 """Hostile and broken uploads, each generated here: a clear 422 in Vietnamese and English, or
-a cleaned copy; the server keeps answering and no child process is left behind."""
+a cleaned copy; the server keeps answering and no child process is left behind. And the other
+side: when the server itself fails (the reader cannot start, no scratch folder, no
+LibreOffice), a 500 with its own code, a log line saying what failed, and no blame on the file."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
+import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,18 +21,20 @@ import pymupdf
 import pytest
 from starlette.testclient import TestClient
 
-from meetings.demo import DEMO_PASSWORD
-from meetings.ingest import FirstPage, Limits, ingest
-from meetings.pdf_pages import render_page
+from meetings.demo.seed import DEMO_PASSWORD
+from meetings.documents.ingest import FirstPage, Limits, ingest
+from meetings.documents.pages import render_page
+from meetings.errors import DomainError, Kind
 from phonghop.app import create_app
 from phonghop.settings import Settings
 from tests import hostile_files as h
-from tests.conftest import require_tool
+from tests.conftest import SESSION_TMP, require_tool
 from tests.helpers import error_of
 
 
 def ingest_processes() -> list[str]:
-    """Live (not zombie) processes still working on an upload: the reader or LibreOffice."""
+    """Live (not zombie) processes still working on an upload of this test session: the
+    reader or LibreOffice."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -38,7 +46,8 @@ def ingest_processes() -> list[str]:
             continue
         if "\nState:\tZ" in status:
             continue
-        if "phonghop-ingest-" in cmdline and str(os.getpid()) != entry.name:
+        if ("phonghop-ingest-" in cmdline and str(os.getpid()) != entry.name
+                and all(base in cmdline for base in SESSION_TMP)):
             found.append(cmdline[:200])
     return found
 
@@ -78,6 +87,7 @@ REFUSED = [
      "not_pdf"),
     ("empty file", lambda: b"", "empty.pdf", "empty_file"),
     ("truncated PDF", h.truncated, "cut.pdf", "broken_pdf"),
+    ("a PDF header and garbage", h.header_only, "rac.pdf", "broken_pdf"),
     ("0 pages", h.zero_pages, "zero.pdf", "no_pages"),
     ("20,000 pages", h.many_pages, "many.pdf", "too_many_pages"),
     ("a 5 m x 5 m page", h.huge_page, "poster.pdf", "page_too_large"),
@@ -102,11 +112,69 @@ def test_hostile_file_is_refused_clearly(secretary, case, make, filename, code) 
     assert_nothing_left_behind()
 
 
-def test_a_reader_that_runs_out_of_cpu_time_is_killed_alone(secretary) -> None:
+def test_no_answer_names_a_server_path(secretary, settings) -> None:  # type: ignore[no-untyped-def]
+    """Every refusal of the hostile corpus, and the server's own failures, as the person gets
+    them: neither the message nor the details name the data folder or a temporary folder
+    (the reader's own words, which do, go to the server's log)."""
+    client = secretary()
+    answers = []
+    for _, make, filename, code in REFUSED:
+        answers.append(error_of(upload(client, make(), filename), 422, code))
+    answers.append(error_of(upload(client, h.memory_bomb(), "m.pdf"), 422, "too_complex"))
+    answers.append(error_of(upload(client, b"PK\x03\x04 not a zip", "x.docx"), 422, "not_pdf"))
+    answers.append(error_of(upload(secretary(ingest_memory_mb=4), h.simple_pdf(), "a.pdf"), 500,
+                            "ingest_unavailable"))
+    assert len(answers) == len(REFUSED) + 3
+    for body in answers:
+        text = json.dumps(body, ensure_ascii=False)
+        assert str(settings.data_dir) not in text and "/tmp/" not in text, text
+        assert not re.search(r"/(home|var|srv|work|usr)/", text), text
+
+
+def memory_floor() -> int:
+    """The smallest address-space limit (MB, in steps of 4) under which the reader starts
+    and loads its PDF library: below it, no file is read at all (the server's failure)."""
+    for memory_mb in range(48, 400, 4):
+        try:
+            ingest(h.simple_pdf(), "a.pdf", Limits(memory_mb=memory_mb))
+        except DomainError as failed:
+            if failed.code == "ingest_unavailable":
+                continue
+        return memory_mb
+    raise AssertionError("the reader does not start under 400 MB")
+
+
+def test_running_out_of_memory_is_too_complex_whatever_the_allocator_says(caplog) -> None:  # type: ignore[no-untyped-def]
+    """Just above the floor, files run the reader out of memory in different places, and
+    MuPDF says so in different words ("malloc (N bytes) failed", "realloc (N bytes)
+    failed"...): each is too complex, never a damaged file."""
+    caplog.set_level(logging.INFO)
+    floor = memory_floor()
+    files = {"memory bomb": h.memory_bomb(), "1 GB image": h.decompression_bomb(1),
+             "4,000 pages": h.many_pages(4000), "plain": h.simple_pdf()}
+    seen = []
+    for memory_mb in (floor, floor + 4, floor + 8):
+        limits = Limits(memory_mb=memory_mb, cpu_seconds=30, max_image_pixels=10**12)
+        for name, data in files.items():
+            try:
+                ingest(data, "a.pdf", limits)
+            except DomainError as refused:
+                seen.append((memory_mb, name, refused.code, refused.details))
+    assert [s for s in seen if s[2] != "too_complex"] == []
+    assert [s for s in seen if s[3] != {"reason": "memory"}] == []
+    assert any(name == "memory bomb" for _, name, _, _ in seen)
+    said = {r.getMessage() for r in caplog.records if r.name == "meetings.documents.ingest"}
+    assert len(said) >= 2, said  # the reader's own words reached the log
+
+
+def test_a_reader_that_runs_out_of_cpu_time_is_killed_alone(secretary, caplog) -> None:
+    # The CPU limit (3 s) stops the reader, not the wall-clock timeout behind it (16 s): the
+    # kernel's SIGXCPU is what the log shows.
+    caplog.set_level(logging.INFO, logger="meetings.documents.ingest")
     client = secretary(ingest_cpu_seconds=3)
-    t0 = time.monotonic()
     error_of(upload(client, h.content_bomb(), "bomb.pdf"), 422, "too_complex")
-    assert time.monotonic() - t0 < 30
+    said = [r.getMessage() for r in caplog.records if r.name == "meetings.documents.ingest"]
+    assert any(f"exited with status -{int(signal.SIGXCPU)}" in m for m in said), said
     assert client.get("/healthz").json()["ok"] is True
     assert_nothing_left_behind()
     # and the next, honest upload is accepted
@@ -146,11 +214,9 @@ def soffice_processes(data_dir: Path) -> list[str]:
 def test_a_hanging_conversion_is_stopped_and_its_processes_killed(secretary, settings) -> None:
     require_tool("soffice")
     client = secretary(convert_seconds=10.0)
-    # The limit is ample for an ordinary document: LibreOffice starts and converts it.
-    t0 = time.monotonic()
+    # The limit is ample for an ordinary document: LibreOffice starts and converts it (how
+    # fast is bench/'s business, not a test's).
     assert upload(client, h.docx(paragraphs=30), "ordinary.docx").status_code == 201
-    ordinary = time.monotonic() - t0
-    assert ordinary < 8, ordinary
 
     # A 250 kB Word file whose long table keeps soffice laying out pages for many minutes.
     seen: set[str] = set()
@@ -173,7 +239,9 @@ def test_a_hanging_conversion_is_stopped_and_its_processes_killed(secretary, set
     body = error_of(r, 422, "conversion_timeout")
     assert "PDF" in body["message_vi"] and "PDF" in body["message_en"]
     assert body["details"]["seconds"] == 10.0
-    assert 10 <= took < 25, took  # stopped at the limit, not when LibreOffice gave up
+    # stopped at the limit, not when LibreOffice gave up (many minutes); generous above, as a
+    # busy machine is slow to start and kill processes
+    assert 10 <= took < 120, took
     assert "soffice.bin" in seen, seen  # LibreOffice itself was converting, not starting
     # soffice and everything it started are gone, its profile with them
     assert soffice_processes(settings.data_dir) == []
@@ -259,3 +327,96 @@ def test_encrypted_pdf_opens_with_its_password(secretary) -> None:
     clean = pymupdf.open(stream=client.get(f"/api/documents/{r.json()['document']['id']}/pdf")
                          .content)
     assert not clean.needs_pass and "Tài liệu mật" in clean[0].get_text()
+
+
+def not_the_files_fault(body: dict[str, object]) -> None:
+    vi, en = str(body["message_vi"]), str(body["message_en"])
+    assert "not at fault" in en and "administrator" in en
+    assert "không phải do tệp" in vi and "quản trị hệ thống" in vi
+
+
+def ingest_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == "meetings.documents.ingest" and r.levelno == logging.ERROR]
+
+
+@pytest.mark.parametrize("memory_mb", [4, 64], ids=["interpreter cannot load",
+                                                    "PDF library cannot load"])
+def test_a_reader_that_cannot_start_is_the_servers_failure_not_the_files(  # type: ignore[no-untyped-def]
+        secretary, caplog, memory_mb) -> None:
+    # A memory limit too low for the reader itself: it dies before it reads its job.
+    caplog.set_level(logging.ERROR)
+    client = secretary(ingest_memory_mb=memory_mb)
+    body = error_of(upload(client, h.simple_pdf(), "bao-cao.pdf"), 500, "ingest_unavailable")
+    not_the_files_fault(body)
+    (line,) = ingest_errors(caplog)
+    assert "ingest_unavailable: the reading child exited with status" in line
+    assert "before reading its job" in line
+    items = client.get("/api/meetings/1").json()["items"]
+    assert [d["filename"] for d in items[0]["documents"]] == ["bao-cao-kt-xh-2026.pdf"]
+    assert_nothing_left_behind()
+    # The same file, with a reader that can start, is accepted: it never was the file.
+    assert upload(secretary(), h.simple_pdf(), "bao-cao.pdf").status_code == 201
+
+
+def test_a_scratch_folder_that_cannot_be_used_is_the_servers_failure(  # type: ignore[no-untyped-def]
+        secretary, settings, caplog) -> None:
+    caplog.set_level(logging.ERROR)
+    client = secretary()
+    scratch = settings.data_dir / "tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.write_text("a file where the scratch folder should be")  # unusable, even by root
+    body = error_of(upload(client, h.simple_pdf(), "bao-cao.pdf"), 500, "ingest_unavailable")
+    not_the_files_fault(body)
+    assert body["details"] == {"reason": "scratch"}
+    (line,) = ingest_errors(caplog)
+    assert f"the scratch folder {scratch} cannot be used" in line
+    scratch.unlink()
+    assert upload(client, h.simple_pdf(), "bao-cao.pdf").status_code == 201
+
+
+def test_libreoffice_missing_from_path_is_the_servers_failure(  # type: ignore[no-untyped-def]
+        secretary, caplog, monkeypatch, tmp_path) -> None:
+    caplog.set_level(logging.ERROR)
+    client = secretary()
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # the server's own environment: no soffice on it
+    body = error_of(upload(client, h.docx(), "to-trinh.docx"), 500, "tool_missing")
+    not_the_files_fault(body)
+    assert "LibreOffice" in body["message_vi"] and "PDF" in body["message_en"]
+    (line,) = ingest_errors(caplog)
+    assert "LibreOffice (soffice or libreoffice) is not on PATH" in line
+    # A PDF needs no LibreOffice: still read
+    assert upload(client, h.simple_pdf(), "bao-cao.pdf").status_code == 201
+
+
+def test_a_reader_that_cannot_find_its_job_is_the_servers_failure(tmp_path, caplog,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch) -> None:
+    """What `make demo` did with its relative `var`: the reader, started in its own work
+    folder, was given a job path relative to another folder. Whatever the cause, a reader
+    that never read its job is the server's failure, never a file "too complex"."""
+    caplog.set_level(logging.ERROR)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DomainError) as failed:
+        ingest(h.simple_pdf(), "bao-cao.pdf", Limits(), scratch=Path("var/tmp"))
+    assert failed.value.kind == Kind.INTERNAL and failed.value.code == "ingest_unavailable"
+    (line,) = ingest_errors(caplog)
+    assert "before reading its job var/tmp/" in line and "No such file or directory" in line
+
+
+def test_an_office_file_whose_conversion_needs_more_than_the_limit_is_refused() -> None:
+    """LibreOffice converts under a limit on the space it writes (convert_max_mb): a document
+    whose conversion needs more is refused as too large, never accepted as a PDF missing what
+    did not fit (LibreOffice, a write refused by a file-size limit, drops the photo and exits
+    0). The same file converts whole under a limit it fits, photo included."""
+    require_tool("soffice")
+    data = h.docx_with_photo()
+    whole = ingest(data, "anh-hien-truong.docx", Limits())
+    assert whole.original_type == "ooxml" and len(whole.pdf) > 1024 * 1024  # ~2 MB of photo
+    with pymupdf.open(stream=whole.pdf, filetype="pdf") as pdf:
+        assert pdf[0].get_images(), "the photo is in the whole conversion"
+    with pytest.raises(DomainError) as refused:
+        ingest(data, "anh-hien-truong.docx", Limits(convert_max_mb=1))
+    assert refused.value.kind is Kind.INVALID and refused.value.code == "conversion_too_large"
+    assert "dung lượng" in refused.value.vi and "space" in refused.value.en

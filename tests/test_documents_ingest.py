@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 
 import pymupdf
+import pytest
 from PIL import Image
 
+from meetings.documents.ingest_worker import page_words
 from tests import hostile_files as h
 from tests.conftest import require_tool
 from tests.helpers import error_of
@@ -89,7 +91,7 @@ def test_search_across_the_meetings_documents(login) -> None:
     # the demo's own report is searchable too (text extracted at seeding)
     demo_hits = member.get("/api/meetings/1/search", params={"q": "tinh hinh kinh te"}).json()
     assert demo_hits["hits"] and demo_hits["hits"][0]["title"].startswith("Báo cáo")
-    error_of(login("luutru").get("/api/meetings/1/search", params={"q": "so"}), 403)
+    error_of(login("luutru").get("/api/meetings/1/search", params={"q": "so"}), 404, "not_found")
 
 
 def test_thumbnail_is_a_small_image_of_the_page(login) -> None:
@@ -126,10 +128,10 @@ def test_confidential_meeting_watermarks_each_viewer_and_forbids_downloads(login
     doc = upload(sec, h.simple_pdf(), "mat.pdf").json()["document"]
     url = f"/api/documents/{doc['id']}/pages/1?w=640&format=png"
     plain = image(member.get(url).content)
-    assert member.get(f"/api/documents/{doc['id']}/file").status_code == 200
+    assert member.get(f"/api/documents/{doc['id']}/pdf").status_code == 200
     error_of(member.put("/api/meetings/1/document-policy", json={"confidential": True}), 403)
     r = sec.put("/api/meetings/1/document-policy", json={"confidential": True})
-    assert r.json() == {"confidential": True, "downloads": False}
+    assert r.json() == {"confidential": True, "downloads": False, "originals": "staff"}
     assert member.get("/api/meetings/1/document-policy").json()["confidential"] is True
     mine = member.get(url)
     assert mine.headers["cache-control"] == "private, no-store" and "etag" not in mine.headers
@@ -154,3 +156,29 @@ def test_only_the_secretary_makes_the_server_read_a_file(login) -> None:
     # refused before the file is read: even a bomb costs the server nothing
     error_of(upload(member, h.content_bomb(), "bomb.pdf"), 403, "forbidden")
     error_of(upload(login("thuky"), h.simple_pdf(), "x.pdf", item=99), 404, "not_found")
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+@pytest.mark.parametrize("crop", [None, (100, 150, 500, 700)])
+def test_word_boxes_are_where_the_page_shows_the_word(rotation: int, crop) -> None:  # type: ignore[no-untyped-def]
+    """The words' boxes (search hits, the highlighter's snapping, carrying annotations over)
+    are fractions of the page as the tablet shows it: on a turned page (/Rotate) and a
+    cropped one, the box covers the word's ink in the rendered page image."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=600, height=800)
+    page.insert_text((220, 300), "NGHIEP", fontsize=30)  # Helvetica: no Vietnamese glyphs
+    if crop:
+        page.set_cropbox(pymupdf.Rect(*crop))
+    page.set_rotation(rotation)
+    doc = pymupdf.open(stream=doc.tobytes())
+    pix = doc[0].get_pixmap(dpi=72, colorspace=pymupdf.csGRAY)
+    ink = [(i % pix.width, i // pix.width) for i, v in enumerate(pix.samples) if v < 128]
+    left, top = min(x for x, _ in ink) / pix.width, min(y for _, y in ink) / pix.height
+    right, bottom = max(x for x, _ in ink) / pix.width, max(y for _, y in ink) / pix.height
+    ((x0, y0, x1, y1, word),) = page_words(doc)[0]["words"]
+    assert word == "NGHIEP"
+    slack = 0.03
+    assert x0 - slack <= left and right <= x1 + slack, (x0, x1, left, right)
+    assert y0 - slack <= top and bottom <= y1 + slack, (y0, y1, top, bottom)
+    # and tight: the box is not the whole page
+    assert (x1 - x0) < 0.6 and (y1 - y0) < 0.6

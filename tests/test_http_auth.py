@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meetings.demo import DEMO_PASSWORD
+from meetings.demo.seed import DEMO_PASSWORD
 from tests.helpers import error_of
 
 
@@ -97,3 +97,27 @@ def test_user_directory_is_for_preparers(login) -> None:
 
 def test_unknown_api_path_is_json_404(login) -> None:
     error_of(login(None).get("/api/nothing-here"), 404, "http_404")
+
+
+def test_an_expired_login_is_refused(login, settings) -> None:  # type: ignore[no-untyped-def]
+    """A login whose lifetime has run out is refused like no login at all, even though its
+    cookie is genuine and it was never revoked."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from meetings.db import Database
+    from meetings.models import utcnow
+
+    client = login("uyvien1")
+    other = login("uyvien2")
+    database = Database(settings.db_url)
+    with database.write() as session:
+        session.execute(text(
+            "UPDATE auth_sessions SET expires_at = :t WHERE user_id = "
+            "(SELECT id FROM users WHERE username = 'uyvien1')"),
+            {"t": utcnow() - timedelta(seconds=1)})
+    database.dispose()
+    body = error_of(client.get("/api/me"), 401, "unauthenticated")
+    assert "hết hạn" in body["message_vi"] and "expired" in body["message_en"]
+    assert other.get("/api/me").status_code == 200  # another login is untouched

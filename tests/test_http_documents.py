@@ -9,8 +9,8 @@ from dataclasses import replace
 import pymupdf
 from starlette.testclient import TestClient
 
-from meetings import demo_documents
-from meetings.demo import DEMO_PASSWORD
+from meetings.demo import documents as demo_documents
+from meetings.demo.seed import DEMO_PASSWORD
 from phonghop.app import create_app
 from tests.helpers import error_of, first_document
 
@@ -55,12 +55,12 @@ def test_page_image_refusals(login) -> None:
     error_of(member.get(f"/api/documents/{doc['id']}/pages/99"), 422, "bad_page")
     error_of(member.get(f"/api/documents/{doc['id']}/pages/1?w=wide"), 422, "bad_width")
     error_of(member.get("/api/documents/999/pages/1"), 404, "not_found")
-    error_of(login("luutru").get(f"/api/documents/{doc['id']}/pages/1"), 403, "forbidden")
-    error_of(login("luutru").get(f"/api/documents/{doc['id']}/file"), 403, "forbidden")
+    error_of(login("luutru").get(f"/api/documents/{doc['id']}/pages/1"), 404, "not_found")
+    error_of(login("luutru").get(f"/api/documents/{doc['id']}/file"), 404, "not_found")
 
 
 def test_original_file_is_the_uploaded_bytes(login) -> None:
-    member = login("uyvien1")
+    member = login("thuky")  # the secretary: members get the cleaned copy (test_document_originals)
     doc = first_document(member, 1)
     r = member.get(f"/api/documents/{doc['id']}/file")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
@@ -94,11 +94,9 @@ def upload_and_view(sec: TestClient, member: TestClient) -> None:
     assert r.status_code == 201, r.text
     doc = r.json()["document"]
     assert doc["page_count"] == 100
-    t0 = time.perf_counter()
+    # (how fast the first page comes is measured in bench/render.py, not asserted here)
     r = member.get(f"/api/documents/{doc['id']}/pages/1?w=1280")
-    elapsed = time.perf_counter() - t0
     assert r.status_code == 200 and png_size(r.content)[0] == 1280
-    assert elapsed < 1.0, f"first page took {elapsed:.2f} s"
     # and a page deep inside renders on demand
     r = member.get(f"/api/documents/{doc['id']}/pages/87?w=640")
     assert r.status_code == 200 and png_size(r.content)[0] == 640

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from meetings import demo_documents
+from meetings.demo import documents as demo_documents
 from tests.helpers import error_of, snapshot
 
 START = "2026-12-20T14:00:00+07:00"

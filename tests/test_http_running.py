@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import error_of, snapshot, start
+from tests.helpers import error_of, record_quorum, snapshot, start
 
 
 def test_start_presents_the_first_item_and_document(login) -> None:
@@ -52,7 +52,7 @@ def test_present_refusals(login) -> None:
     for username in ("uyvien1", "khachmoi"):
         error_of(login(username).post("/api/meetings/1/present", json={"page": 2}), 403,
                  "forbidden")
-    error_of(login("luutru").post("/api/meetings/1/present", json={"page": 2}), 403)
+    error_of(login("luutru").post("/api/meetings/1/present", json={"page": 2}), 404, "not_found")
 
 
 def test_check_in_self_and_by_the_secretary(login) -> None:
@@ -77,6 +77,7 @@ def test_end_meeting(login) -> None:
     sec = login("thuky")
     error_of(sec.post("/api/meetings/1/end"), 409, "meeting_not_running")
     start(sec, 1)
+    record_quorum(sec, 1)
     error_of(login("uyvien1").post("/api/meetings/1/end"), 403, "forbidden")
     sec.post("/api/meetings/1/votes", json={"question": "Thông qua?"})
     error_of(sec.post("/api/meetings/1/end"), 409, "vote_open")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meetings.majority import Basis, Rule, Tally, passes
+from meetings.votes.majority import Basis, Rule, Tally, passes
 
 HALF = Rule(Basis.ALL_MEMBERS, 1, 2, True)
 TWO_THIRDS_PRESENT = Rule(Basis.PRESENT, 2, 3, False)
@@ -53,5 +53,13 @@ def test_threshold_must_be_a_fraction(num: int, den: int) -> None:
 
 
 def test_rule_text_in_both_languages() -> None:
-    assert HALF.text("vi") == "quá 1/2 tổng số thành viên"
-    assert HALF.text("en") == "more than 1/2 of all members"
+    assert HALF.text("vi") == "quá nửa tổng số thành viên"
+    assert HALF.text("en") == "more than half of all members"
+    # the words of the law: "ít nhất hai phần ba", a People's Council's delegates
+    two_thirds = Rule(Basis.ALL_MEMBERS, 2, 3, False)
+    assert two_thirds.text("vi") == "ít nhất hai phần ba tổng số thành viên"
+    assert two_thirds.text("vi", delegates=True) == (
+        "ít nhất hai phần ba tổng số đại biểu Hội đồng nhân dân")
+    assert two_thirds.text("en", delegates=True) == "at least two thirds of all delegates"
+    assert Rule(Basis.CAST, 2, 4, True).text("vi") == "quá nửa tổng số phiếu hợp lệ"
+    assert Rule(Basis.PRESENT, 3, 5, False).text("vi") == "ít nhất 3/5 số thành viên có mặt"

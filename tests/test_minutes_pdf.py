@@ -11,8 +11,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from meetings import fonts
-from meetings.minutes_pdf import (
+from meetings.minutes import fonts
+from meetings.minutes.layout import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -30,7 +30,14 @@ from meetings.minutes_pdf import (
 
 A4 = (210 * MM, 297 * MM)
 DIGEST = "3f4a9c0b1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e"
-RULE = "quá 1/2 tổng số thành viên"
+RULE = "quá nửa tổng số thành viên"
+BASIS = "tổng số thành viên Ủy ban nhân dân xã"
+
+
+def vote(question: str, yes: int, no: int, passed: bool | None, **more: object) -> MinutesVote:
+    return MinutesVote(question=question, kind="counts", eligible=10, passed=passed,
+                       rule_text=RULE, yes=yes, no=no, abstain=10 - yes - no - 1, absent=1,
+                       basis=10, basis_text=BASIS, **more)  # type: ignore[arg-type]
 
 
 def minutes(*, items: int = 3, long: bool = False, **changes: object) -> MinutesData:
@@ -41,11 +48,12 @@ def minutes(*, items: int = 3, long: bool = False, **changes: object) -> Minutes
             role="member",
             present=i != 5,
             note="đi công tác tỉnh" if i == 5 else "",
+            attendance="excused" if i == 5 else "present",
         )
         for i in range(1, 10)
     )
     attendees = (
-        MinutesAttendee("Nguyễn Văn Đức", "Chủ tịch UBND xã", "chair", True),
+        MinutesAttendee("Nguyễn Văn Đức", "Chủ tịch UBND xã", "chair", True, "", "present"),
         MinutesAttendee("Trần Thị Hằng", "Công chức Văn phòng - Thống kê", "secretary", True),
         *members,
         MinutesAttendee("Lê Ngọc Ước", "Trưởng Công an xã", "guest", True),
@@ -54,8 +62,10 @@ def minutes(*, items: int = 3, long: bool = False, **changes: object) -> Minutes
         12 if long else 1
     )
     data = MinutesData(
-        parent_body="UBND tỉnh Hưng Yên",
-        body="UBND xã Tường Tiến",
+        parent_body="",
+        body="ỦY BAN NHÂN DÂN XÃ TƯỜNG TIẾN",
+        body_lines=("Ủy ban nhân dân", "xã Tường Tiến"),
+        members="thành viên Ủy ban nhân dân xã",
         body_code="UBND",
         number=7,
         place_name="Tường Tiến",
@@ -75,9 +85,9 @@ def minutes(*, items: int = 3, long: bool = False, **changes: object) -> Minutes
                 documents=("Tờ trình số 112/TTr-UBND", "Dự thảo Nghị quyết"),
                 conclusion=conclusion + "\nKiểm tra dấu: ệ ặ ữ đ Ư ơ.",
                 votes=(
-                    MinutesVote("Thông qua dự thảo", 8, 1, 1, 1, 11, True, RULE),
-                    MinutesVote("Phương án bổ sung", 4, 5, 0, 2, 11, False, RULE),
-                    MinutesVote("Biểu quyết lại", 0, 0, 0, 11, 11, None, RULE),
+                    vote("Thông qua dự thảo", 8, 1, True),
+                    vote("Phương án bổ sung", 4, 5, False),
+                    vote("Biểu quyết lại", 0, 0, None, cancel_reason="Sai danh sách"),
                 ),
             )
             for i in range(1, items + 1)
@@ -109,15 +119,17 @@ def flat(text: str) -> str:
 
 
 def all_text(composed: ComposedMinutes) -> str:
+    """The text as one reads it across pages (the page numbers left out)."""
     with open_pdf(composed) as doc:
-        return flat(" ".join(page.get_text() for page in doc))
+        return flat(" ".join(
+            page.get_text(clip=pymupdf.Rect(0, MARGIN_TOP - 2 if page.number else 0, *A4))
+            for page in doc))
 
 
 def test_vietnamese_text_round_trips(short: ComposedMinutes) -> None:
     text = all_text(short)
     for expected in (
-        "UBND TỈNH HƯNG YÊN",
-        "UBND XÃ TƯỜNG TIẾN",
+        "ỦY BAN NHÂN DÂN XÃ TƯỜNG TIẾN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 07/BB-UBND",
@@ -126,21 +138,25 @@ def test_vietnamese_text_round_trips(short: ComposedMinutes) -> None:
         "Phiên họp thường kỳ tháng 11 năm 2026",
         "Thời gian bắt đầu: 14 giờ 00 phút, ngày 26/11/2026.",
         "Địa điểm: Phòng họp số 1, trụ sở UBND xã.",
-        "Chủ trì (chủ tọa): Nguyễn Văn Đức, Chủ tịch UBND xã.",
-        "Thư ký (người ghi biên bản): Trần Thị Hằng",
-        "Thành viên có mặt (9/10):",
-        "Thành viên vắng mặt (1):",
-        "Thành viên 5, Ủy viên UBND xã (lý do: đi công tác tỉnh)",
-        "Lê Ngọc Ước, Trưởng Công an xã",
+        "- Chủ tọa: Nguyễn Văn Đức, Chủ tịch UBND xã.",
+        "- Thư ký: Trần Thị Hằng, Công chức Văn phòng - Thống kê.",
+        "- Có mặt: 09/10 thành viên Ủy ban nhân dân xã; vắng: 01 (01 có lý do: Thành viên 5 "
+        "(đi công tác tỉnh)).",
+        "- Thành viên có mặt: + Nguyễn Văn Đức, Chủ tịch UBND xã (chủ tọa); + Thành viên 1,",
+        "- Khách mời: + Lê Ngọc Ước, Trưởng Công an xã.",
         "NỘI DUNG",
         "1. Nội dung số 1: kế hoạch đầu tư công năm 2027",
         "Người trình bày: Phạm Quốc Việt",
         "Tài liệu: Tờ trình số 112/TTr-UBND; Dự thảo Nghị quyết.",
-        "tán thành 8/11, không tán thành 1, không ý kiến 1, chưa biểu quyết 1; được thông qua "
-        "(yêu cầu: quá 1/2 tổng số thành viên)",
-        "tán thành 4/11, không tán thành 5, không ý kiến 0, chưa biểu quyết 2; "
-        "không được thông qua",
-        "biểu quyết đã bị hủy",
+        "Nội dung biểu quyết: Thông qua dự thảo. Hình thức: biểu quyết công khai. Kết quả biểu "
+        "quyết: 08/10 thành viên tán thành, chiếm 80% tổng số thành viên Ủy ban nhân dân xã; "
+        "01 không tán thành; 0 không biểu quyết; 01 vắng mặt. Nội dung được thông qua (điều "
+        "kiện thông qua: quá nửa tổng số thành viên).",
+        "Kết quả biểu quyết: 04/10 thành viên tán thành, chiếm 40% tổng số thành viên Ủy ban "
+        "nhân dân xã; 05 không tán thành; 0 không biểu quyết; 01 vắng mặt. Nội dung không "
+        "được thông qua",
+        "Nội dung biểu quyết: Biểu quyết lại. Hình thức: biểu quyết công khai. Biểu quyết đã "
+        "bị hủy (lý do: Sai danh sách); không có kết quả.",
         "Kiểm tra dấu: ệ ặ ữ đ Ư ơ.",
         "KẾT LUẬN CHUNG",
         "Cuộc họp kết thúc vào lúc 16 giờ 30 phút cùng ngày./.",
@@ -148,11 +164,14 @@ def test_vietnamese_text_round_trips(short: ComposedMinutes) -> None:
         "CHỦ TỌA",
         "Nơi nhận:",
         "- Thường trực Đảng ủy xã;",
-        "- Lưu: VT, Hồ sơ.",
-        "Mã kiểm tra hồ sơ cuộc họp: 3f4a9c0b1d2e3f40…",
+        "- Lưu: VT, hồ sơ.",
+        f"Mã kiểm tra nhật ký diễn biến cuộc họp: {DIGEST}",
     ):
         assert expected in text, expected
-    assert DIGEST not in text  # only the short form is printed
+    # One word for each role, and no words the record does not use.
+    for absent in ("Chủ trì", "người ghi biên bản", "Chưa biểu quyết", "chưa biểu quyết",
+                   "không ý kiến", "Không ý kiến", "quá 1/2", "niêm phong", "UBND TỈNH"):
+        assert absent not in text, absent
 
 
 def test_fonts_are_liberation_serif_and_embedded(short: ComposedMinutes, tmp_path: Path) -> None:
@@ -204,7 +223,7 @@ def test_text_stays_inside_the_margins(long: ComposedMinutes) -> None:
             for x0, y0, x1, y1, text, *_ in page.get_text("blocks"):
                 if y1 <= MARGIN_TOP and page.number:
                     continue  # the page number lives in the top margin
-                if text.startswith("Mã kiểm tra hồ sơ cuộc họp") and page.number == last:
+                if text.startswith("Mã kiểm tra nhật ký") and page.number == last:
                     continue  # the record's check code is the last page's footer
                 assert x0 >= MARGIN_LEFT - 0.5, (page.number, text)
                 assert x1 <= A4[0] - MARGIN_RIGHT + 0.5, (page.number, text)
@@ -288,7 +307,7 @@ def test_decomposed_input_is_printed_precomposed() -> None:
 
 def test_unknown_chair_leaves_a_blank_for_the_name() -> None:
     text = all_text(compose_minutes(minutes(items=1, chair=MinutesPerson("", ""))))
-    assert "Chủ trì (chủ tọa): ......" in text
+    assert "Chủ tọa: ......" in text
 
 
 def test_naive_times_are_refused() -> None:
@@ -305,12 +324,21 @@ def test_draft_carries_a_watermark_on_every_page() -> None:
     assert "DỰ THẢO" not in all_text(compose_minutes(minutes(items=1)))
 
 
-def test_no_parent_body_prints_only_the_body() -> None:
-    composed = compose_minutes(minutes(items=1, parent_body=""))
+def test_a_people_committee_prints_its_name_on_two_lines_and_no_parent() -> None:
+    with open_pdf(compose_minutes(minutes(items=1))) as doc:
+        first_lines = doc[0].get_text().splitlines()[:2]
+    assert first_lines == ["ỦY BAN NHÂN DÂN", "XÃ TƯỜNG TIẾN"]
+
+
+def test_another_body_prints_its_parent_above_it() -> None:
+    composed = compose_minutes(minutes(
+        items=1, parent_body="ĐẠI HỌC QUỐC GIA HÀ NỘI", body="TRƯỜNG ĐẠI HỌC KHOA HỌC TỰ NHIÊN",
+        body_lines=()))
     with open_pdf(composed) as doc:
-        first_lines = doc[0].get_text().splitlines()[:3]
-    assert "UBND XÃ TƯỜNG TIẾN" in first_lines
-    assert "UBND TỈNH HƯNG YÊN" not in " ".join(first_lines)
+        lines = doc[0].get_text().splitlines()
+    national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert lines.index("ĐẠI HỌC QUỐC GIA HÀ NỘI") < lines.index(national)
+    assert "TRƯỜNG ĐẠI HỌC KHOA HỌC TỰ NHIÊN" in " ".join(lines)
 
 
 def test_missing_fonts_say_which_package_to_install(
@@ -319,3 +347,156 @@ def test_missing_fonts_say_which_package_to_install(
     monkeypatch.setenv(fonts.FONT_DIR_ENV, str(tmp_path))
     with pytest.raises(FileNotFoundError, match="apt-get install fonts-liberation2"):
         compose_minutes(minutes(items=1))
+
+
+# --- what the record says (issue 10): attendance, votes, order, "Nơi nhận", the closing ----
+
+
+def test_attendance_is_printed_from_the_recorded_attendance() -> None:
+    people = (
+        # the chair ran the meeting: never printed absent, even with nothing recorded
+        MinutesAttendee("Nguyễn Văn Đức", "Chủ tịch UBND xã", "chair", False, "", ""),
+        MinutesAttendee("Trần Thị Hằng", "Công chức Văn phòng", "secretary", False, "", ""),
+        MinutesAttendee("Lê Thị Hồng Nhung", "Phó Chủ tịch UBND xã", "member", True, "",
+                        "remote"),
+        MinutesAttendee("Phạm Văn Hải", "Phó Chủ tịch UBND xã", "member", True, "", "present"),
+        MinutesAttendee("Vũ Thị Lan", "Ủy viên UBND xã", "member", False, "Đi công tác",
+                        "excused", proxy="Phạm Văn Hải"),
+        MinutesAttendee("Đỗ Quang Vinh", "Ủy viên UBND xã", "member", False, "", "absent"),
+        MinutesAttendee("Hoàng Minh Tuấn", "Ủy viên UBND xã", "member", False, "", ""),
+        MinutesAttendee("Bùi Thị Mai", "Chủ tịch Ủy ban MTTQ xã", "guest", True, "", "present"),
+        MinutesAttendee("Ngô Văn Khách", "Khách mời vắng", "guest", False, "", "excused"),
+    )
+    text = all_text(compose_minutes(minutes(items=1, attendees=people)))
+    assert ("- Có mặt: 03/06 thành viên Ủy ban nhân dân xã (trong đó 01 dự họp trực tuyến); "
+            "vắng: 03 (01 có lý do: Vũ Thị Lan (Đi công tác; ủy quyền cho Phạm Văn Hải); 02 "
+            "không có lý do: Đỗ Quang Vinh, Hoàng Minh Tuấn).") in text
+    assert ("- Thành viên có mặt: + Nguyễn Văn Đức, Chủ tịch UBND xã (chủ tọa); + Lê Thị Hồng "
+            "Nhung, Phó Chủ tịch UBND xã (dự họp trực tuyến); + Phạm Văn Hải, Phó Chủ tịch UBND "
+            "xã.") in text
+    assert "- Khách mời: + Bùi Thị Mai, Chủ tịch Ủy ban MTTQ xã." in text
+    assert "Ngô Văn Khách" not in text and "Trần Thị Hằng, Công chức Văn phòng (" not in text
+    assert "không có lý do: Vũ Thị Lan" not in text
+
+
+def test_a_peoples_council_counts_delegates() -> None:
+    text = all_text(compose_minutes(minutes(
+        items=1, members="đại biểu Hội đồng nhân dân xã", member_word="đại biểu")))
+    assert "- Có mặt: 09/10 đại biểu Hội đồng nhân dân xã;" in text
+    assert "- Đại biểu có mặt:" in text
+    assert "08/10 đại biểu tán thành" in text
+
+
+def test_elections_ties_and_named_votes_use_the_record_s_sentences() -> None:
+    from meetings.minutes.layout import MinutesCandidate
+
+    election = MinutesVote(
+        question="Bầu Phó Chủ tịch UBND xã", kind="secret", eligible=6, passed=True,
+        rule_text="quá nửa tổng số phiếu hợp lệ", basis=5, basis_text="tổng số phiếu hợp lệ",
+        candidates=(MinutesCandidate("Lê Văn An", 4, True), MinutesCandidate("Hà Thị Bình", 1,
+                                                                              False)),
+        received=5, ballots=5)
+    tie = MinutesVote(
+        question="Thông qua phương án", kind="named", eligible=4, passed=True,
+        rule_text="quá nửa số thành viên có mặt", yes=2, no=2, basis=4,
+        basis_text="số thành viên có mặt", tie_by_chair=True,
+        quorum_overridden=(2, 3),
+        names=(("Tán thành", ("Nguyễn Văn Đức", "Lê An (do Phạm Hải biểu quyết thay)")),
+               ("Không tán thành", ("Hà Bình", "Vũ Lan"))))
+    item = dataclasses.replace(minutes(items=1).items[0], votes=(election, tie),
+                               speakers=("Lê Thị Hồng Nhung", "Phạm Văn Hải"))
+    text = all_text(compose_minutes(dataclasses.replace(minutes(items=1), items=(item,))))
+    for expected in (
+        "Ý kiến phát biểu: Lê Thị Hồng Nhung, Phạm Văn Hải.",
+        "Nội dung biểu quyết: Bầu Phó Chủ tịch UBND xã. Hình thức: bỏ phiếu kín. Số phiếu "
+        "phát ra 06, số phiếu thu vào 05, số phiếu hợp lệ 05, số phiếu không hợp lệ 0. Kết "
+        "quả: Lê Văn An: 04 phiếu, chiếm 80% tổng số phiếu hợp lệ (trúng cử); Hà Thị Bình: 01 "
+        "phiếu, chiếm 20% tổng số phiếu hợp lệ.",
+        "Người trúng cử: Lê Văn An (điều kiện thông qua: quá nửa tổng số phiếu hợp lệ).",
+        "Hình thức: biểu quyết công khai, ghi tên. Biểu quyết được mở khi chưa đủ số thành "
+        "viên tham dự theo quy định (có mặt 02, cần 03), theo quyết định của chủ tọa.",
+        "02/04 thành viên tán thành, chiếm 50% số thành viên có mặt; 02 không tán thành",
+        "Trường hợp số phiếu tán thành và không tán thành bằng nhau thì quyết định theo ý kiến "
+        "mà chủ tọa đã biểu quyết. Nội dung được thông qua",
+        "Tán thành: Nguyễn Văn Đức, Lê An (do Phạm Hải biểu quyết thay).",
+        "Không tán thành: Hà Bình, Vũ Lan.",
+    ):
+        assert expected in text, expected
+
+
+def test_the_filing_line_ends_the_recipients_once_whatever_was_typed() -> None:
+    typed = ("- Thường trực HĐND xã;", "Lưu: VT", "- Lưu VT, HS.", "LƯU: VT, hồ sơ",
+             "Thường trực HĐND xã", "+ Các thành viên UBND xã.")
+    text = all_text(compose_minutes(minutes(items=1, recipients=typed)))
+    assert ("Nơi nhận: - Thường trực HĐND xã; - Các thành viên UBND xã; - Lưu: VT, hồ sơ."
+            in text)
+    assert text.count("Lưu") == 1
+
+
+def test_contents_in_order_and_speaking_times_in_an_annex() -> None:
+    from meetings.minutes.layout import MinutesOpinion, MinutesSpeakingTime
+
+    opinion = MinutesOpinion("Thông qua dự toán bổ sung", datetime(2026, 11, 20, 10, 0,
+                                                                    tzinfo=UTC),
+                             6, 4, 1, 0, True, RULE)
+    composed = compose_minutes(minutes(
+        items=2, written_opinions=(opinion,),
+        speaking_times=(MinutesSpeakingTime("Lê Thị Hồng Nhung", 2, 185),)))
+    text = all_text(composed)
+    order = ["NỘI DUNG", "2. Nội dung số 2", "Kết quả lấy ý kiến bằng văn bản",
+             "KẾT LUẬN CHUNG", "Cuộc họp kết thúc", "CHỦ TỌA", "Nơi nhận:", "PHỤ LỤC",
+             "THỜI GIAN PHÁT BIỂU", "Lê Thị Hồng Nhung: 2 lượt, 3 phút 05 giây"]
+    positions = [text.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert ("1. Thông qua dự toán bổ sung. Phiếu lấy ý kiến kết thúc lúc 17 giờ 00 phút, ngày "
+            "20/11/2026; 05/06 thành viên trả lời: 04 đồng ý, 01 không đồng ý, 0 ý kiến khác; "
+            "01 không trả lời. Nội dung được thông qua (điều kiện thông qua: quá nửa tổng số "
+            "thành viên).") in text
+    assert "(Kèm theo Biên bản số 07/BB-UBND ngày 26/11/2026)" in text
+    with open_pdf(composed) as doc:  # the annex starts a page of its own
+        annex = next(i for i in range(doc.page_count) if "PHỤ LỤC" in doc[i].get_text())
+        assert annex > composed.chair_box.page and "Nơi nhận" not in doc[annex].get_text()
+
+
+def _closing_top(doc: pymupdf.Document, composed: ComposedMinutes) -> float:
+    (sentence,) = doc[composed.chair_box.page].search_for("Cuộc họp kết thúc vào lúc")
+    return float(sentence.y0)
+
+
+def _text_bottom(page: pymupdf.Page) -> float:
+    """Where the body text ends on a page (not the page number, not the footer)."""
+    bottoms = [b[3] for b in page.get_text("blocks")
+               if b[1] >= MARGIN_TOP - 1 and b[3] <= A4[1] - MARGIN_BOTTOM + 1]
+    return max(bottoms, default=MARGIN_TOP)
+
+
+@pytest.mark.parametrize("length", range(0, 22))
+def test_the_closing_block_moves_only_when_it_cannot_fit(length: int) -> None:
+    """Minutes of every length: the end sentence and both signature blocks (title, box, name)
+    share one page; they start a new page only when what is left of the previous one cannot
+    hold them, and "Nơi nhận" never stands as a lone heading."""
+    long_item = dataclasses.replace(
+        minutes(items=1).items[0],
+        conclusion="Giao Văn phòng hoàn thiện hồ sơ, trình ký đúng hạn. " * (length * 3))
+    composed = compose_minutes(dataclasses.replace(minutes(items=1), items=(long_item,)))
+    bottom = A4[1] - MARGIN_BOTTOM
+    with open_pdf(composed) as doc:
+        page_index = composed.chair_box.page
+        assert composed.secretary_box.page == page_index
+        page = doc[page_index]
+        top = _closing_top(doc, composed)
+        for box, heading, name in ((composed.secretary_box, "THƯ KÝ", "Trần Thị Hằng"),
+                                   (composed.chair_box, "CHỦ TỌA", "Nguyễn Văn Đức")):
+            rect = pymupdf.Rect(box.rect)
+            assert [r for r in page.search_for(heading) if top < r.y1 <= rect.y0]
+            (name_at,) = [r for r in page.search_for(name) if r.y0 >= rect.y1]
+            assert name_at.y1 <= bottom
+        closing_height = max(r.y1 for r in page.search_for("Nguyễn Văn Đức")) - top
+        earlier = [b for b in page.get_text("blocks") if MARGIN_TOP <= b[3] <= top - 1]
+        if not earlier and page_index > 0:
+            # moved to a fresh page: it did not fit below the text of the page before
+            assert bottom - _text_bottom(doc[page_index - 1]) < closing_height + 12
+        heading_page = next(i for i in range(doc.page_count) if "Nơi nhận:" in doc[i].get_text())
+        (heading_at,) = doc[heading_page].search_for("Nơi nhận:")
+        assert [r for r in doc[heading_page].search_for("Lưu: VT, hồ sơ.")
+                if r.y0 >= heading_at.y1 - 1]  # its list follows it on its page

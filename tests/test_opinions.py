@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from meetings import demo_documents
 from meetings.db import Database
+from meetings.demo import documents as demo_documents
 from meetings.models import Opinion, OpinionAnswer
 from tests.helpers import error_of
 
@@ -63,7 +63,7 @@ def test_send_answer_close_and_result(login) -> None:
     error_of(login("uyvien1").get(f"/api/opinions/{opinion_id}"), 404, "not_found")
     sent = send(sec, opinion_id)
     assert sent["status"] == "open" and sent["eligible"] == 6
-    assert sent["rule"] == "quá 1/2 tổng số thành viên"
+    assert sent["rule"] == "quá nửa tổng số thành viên"
     assert [v["full_name"] for v in sent["voters"]][0] == "Trần Văn Đức"
     member = login("uyvien1")
     listed = member.get("/api/opinions").json()["opinions"]
@@ -137,7 +137,7 @@ def test_one_answer_per_member_even_from_two_devices_at_once(login) -> None:
     assert sorted(codes) == [201, 409, 409, 409, 409, 409]
     body = error_of(devices[0].post(f"/api/opinions/{opinion_id}/answers",
                                     json={"choice": "yes"}), 409, "already_answered")
-    assert "không thay đổi" in body["message_vi"]
+    assert "không thể thay đổi" in body["message_vi"]
     assert sec.get(f"/api/opinions/{opinion_id}").json()["opinion"]["answered"] == 1
 
 
@@ -158,7 +158,8 @@ def test_refusals(login, settings) -> None:
     error_of(sec.post(f"/api/opinions/{opinion_id}/documents",
                       files={"file": ("x.pdf", b"not a pdf at all", "application/pdf")}),
              422, "not_pdf")
-    error_of(member.post(f"/api/opinions/{opinion_id}/send"), 403, "forbidden")
+    # a draft is not shown to members (GET is 404): sending it says the same (issue 12 §5)
+    error_of(member.post(f"/api/opinions/{opinion_id}/send"), 404, "not_found")
     error_of(member.post(f"/api/opinions/{opinion_id}/answers", json={"choice": "yes"}), 404,
              "not_found")
     error_of(sec.post(f"/api/opinions/{opinion_id}/close"), 409, "opinion_not_sent")

@@ -16,8 +16,8 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from meetings import pki
-from meetings.minutes_pdf import (
+from meetings.minutes import pki
+from meetings.minutes.layout import (
     ComposedMinutes,
     MinutesAttendee,
     MinutesData,
@@ -26,8 +26,9 @@ from meetings.minutes_pdf import (
     MinutesVote,
     compose_minutes,
 )
-from meetings.signing import SignatureAppearance, sign_pdf, verify_pdf
-from meetings.stamps import seal_png, signature_png
+from meetings.minutes.signing import SignatureAppearance, sign_pdf, verify_pdf
+from meetings.minutes.stamps import seal_png, signature_png
+from tests.conftest import IN_CI, in_ci
 
 BODY = "UBND xã Tường Tiến"
 CHAIR, SECRETARY = "Nguyễn Văn Đức", "Trần Thị Hằng"
@@ -66,7 +67,7 @@ def keys() -> Pki:
 
 
 def minutes_data() -> MinutesData:
-    rule = "quá 1/2 tổng số thành viên"
+    rule = "quá nửa tổng số thành viên"
     return MinutesData(
         parent_body="UBND tỉnh Hưng Yên",
         body=BODY,
@@ -92,7 +93,8 @@ def minutes_data() -> MinutesData:
                 presenter="Phạm Quốc Việt",
                 documents=("Tờ trình",),
                 conclusion="Thống nhất thông qua; giao Văn phòng hoàn thiện hồ sơ.",
-                votes=(MinutesVote("Thông qua dự thảo", 2, 0, 0, 0, 2, True, rule),),
+                votes=(MinutesVote("Thông qua dự thảo", "named", 2, True, rule, yes=2, basis=2,
+                                   basis_text="tổng số thành viên"),),
             )
             for i in range(1, 6)
         ),
@@ -121,7 +123,6 @@ def signed(keys: Pki, composed: ComposedMinutes) -> bytes:
         location="Tường Tiến",
         appearance=SignatureAppearance(
             box=composed.secretary_box,
-            signer_name=SECRETARY,
             signer_title="Công chức Văn phòng - Thống kê",
             seal_png=None,
             signature_png=signature_png(SECRETARY),
@@ -137,7 +138,6 @@ def signed(keys: Pki, composed: ComposedMinutes) -> bytes:
         location="Tường Tiến",
         appearance=SignatureAppearance(
             box=composed.chair_box,
-            signer_name=CHAIR,
             signer_title="Chủ tịch UBND xã",
             seal_png=seal_png(BODY, "Tỉnh Hưng Yên"),
             signature_png=signature_png(CHAIR),
@@ -426,6 +426,16 @@ def byte_ranges(pdf: bytes) -> list[tuple[int, int, int, int]]:
 
 def test_tools_present_when_ci() -> None:
     """On CI a missing pdfsig, pdffonts, pdftoppm or certutil is a failure, never a skip."""
-    if os.environ.get("CI") == "true":
+    if IN_CI:
         for tool in ("pdfsig", "pdffonts", "pdftoppm", "certutil"):
             assert shutil.which(tool), f"{tool} missing: install poppler-utils, libnss3-tools"
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes", "TRUE", "github-actions", "woodpecker"])
+def test_any_ci_value_but_false_means_ci(value: str) -> None:
+    assert in_ci(value)
+
+
+@pytest.mark.parametrize("value", [None, "", "false", "False", "0", " 0 ", "no"])
+def test_an_empty_or_false_ci_is_a_developer_machine(value: str | None) -> None:
+    assert not in_ci(value)

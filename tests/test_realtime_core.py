@@ -92,6 +92,25 @@ async def test_a_gap_from_the_broker_makes_its_tablets_resync() -> None:
     assert wire.closed_with == Close.RESYNC and Close.RESYNC.reconnect
 
 
+async def test_a_new_epoch_from_the_broker_makes_its_tablets_resync() -> None:
+    """The broker's history was lost and started again (a Redis restart, an expired channel):
+    the next offset may even follow on, but the offsets now count another history, so the
+    tablets must take a fresh snapshot rather than apply it on top of what they hold."""
+    broker = MemoryBroker()
+    hub = Hub(broker, MemoryPresence())
+    wire = FakeWire()
+    client = Client(wire)
+    await hub.attach(client, "m", None)
+    client.go_live()
+    client.finish_recovery("m", 0)
+    await broker.publish("m", "t", {})
+    assert len(wire.sent) == 1
+    broker.epoch = "another-history"
+    await broker.publish("m", "t", {})  # offset 2: right after 1, but of another epoch
+    assert len(wire.sent) == 1, "a publication of another history was applied"
+    assert wire.closed_with == Close.RESYNC
+
+
 def test_close_codes_say_whether_to_reconnect() -> None:
     assert Close.SLOW_CONSUMER.reconnect and Close.SHUTDOWN.reconnect
     assert not Close.UNAUTHENTICATED.reconnect and not Close.MEETING_SEALED.reconnect

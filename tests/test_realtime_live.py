@@ -12,6 +12,7 @@ import pytest
 import websockets
 
 from tests.conftest import LiveServer
+from tests.helpers import record_quorum_async
 from tests.wsclient import CommandError, Tablet, cookie_for
 
 pytestmark = pytest.mark.server
@@ -45,6 +46,7 @@ async def test_page_changes_reach_every_tablet_and_votes_are_counted(
     guest = (await tablets(live_server, ["khachmoi"]))[0]
     assert members[0].snapshot and members[0].snapshot["meeting"]["status"] == "draft"
     assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    await record_quorum_async(sec, meeting)
     for page in (2, 3, 4, 5):
         r = await sec.post(f"/api/meetings/{meeting}/present", json={"page": page})
         assert r.status_code == 200
@@ -138,13 +140,34 @@ async def test_secretary_turns_pages_over_the_socket(live_server: LiveServer) ->
 
 
 async def test_unknown_epoch_gets_a_snapshot(live_server: LiveServer) -> None:
+    channel = f"meeting:{live_server.demo.meeting_id}"
     cookie = await cookie_for(live_server.url, "uyvien2")
     tablet = Tablet(live_server.ws_url, cookie, live_server.demo.meeting_id)
-    tablet.positions = {f"meeting:{live_server.demo.meeting_id}": {"offset": 40,
-                                                                   "epoch": "gone"}}
+    now = (await tablet.connect())["positions"][channel]
+    await tablet.close()
+    # The offset is the current one, so only the epoch says this position is of another
+    # history (a stale offset alone would force the snapshot too).
+    tablet = Tablet(live_server.ws_url, cookie, live_server.demo.meeting_id)
+    tablet.positions = {channel: {"offset": now["offset"], "epoch": "gone"}}
     reply = await tablet.connect(resume=True)
     assert reply["recovered"] is False and reply["snapshot"]["meeting"]["id"] == 1
+    assert reply["positions"][channel]["epoch"] == now["epoch"] != "gone"
     await tablet.close()
+
+
+async def test_the_frame_limit_counts_bytes_not_characters(live_server: LiveServer) -> None:
+    """30,000 Vietnamese letters are 30,000 characters, under the 64 KiB limit, but 90,000
+    bytes of UTF-8: over it, closed 4104 like any frame too large. Just under the limit in
+    bytes, the frame is read (and answered, as malformed JSON)."""
+    headers = {"Cookie": await cookie_for(live_server.url, "uyvien1")}
+    async with websockets.connect(live_server.ws_url, additional_headers=headers,
+                                  max_size=None) as ws:
+        await ws.send("ệ" * ((64 * 1024) // 3))  # 65,535 bytes
+        assert json.loads(await ws.recv())["error"] == "bad_json"
+        await ws.send("ệ" * 30_000)
+        with pytest.raises(websockets.ConnectionClosed):
+            await ws.recv()
+        assert ws.close_code == 4104
 
 
 async def test_bad_input_gets_errors_and_typed_closes(live_server: LiveServer) -> None:

@@ -138,7 +138,7 @@ def test_refusals(login) -> None:
     error_of(sec.put(f"/api/speakers/{rid}/limit", json={"limit_seconds": 60}), 409,
              "turn_over")
     # an archivist sees a meeting only once it is sealed
-    error_of(login("luutru").get("/api/meetings/1/speakers"), 403, "forbidden")
+    error_of(login("luutru").get("/api/meetings/1/speakers"), 404, "not_found")
     assert sec.post("/api/meetings/1/end").status_code == 200
     error_of(member.post("/api/meetings/1/speakers", json={}), 409, "meeting_not_running")
     error_of(sec.put("/api/meetings/1/speakers/settings", json={"default_seconds": 60}), 409,
@@ -187,10 +187,13 @@ def test_minutes_report_speaking_time_and_written_opinions(login, tmp_path, arti
     # the heading stays on the page of its first entry
     page_no = next(i for i, p in enumerate(pages, start=1) if "THỜI GIAN PHÁT BIỂU" in p)
     assert "Hoàng Minh Tuấn: 2 lượt" in pages[page_no - 1]
-    assert "KẾT QUẢ LẤY Ý KIẾN BẰNG VĂN BẢN" in text
+    assert "Kết quả lấy ý kiến bằng văn bản" in text
     assert "Thông qua phương án sửa chữa trường mầm non Tường Tiến?" in text
-    assert "6/6 thành viên trả lời: tán thành 6" in text and "được thông qua" in text
+    assert "06/06 thành viên trả lời: 06 đồng ý" in text and "được thông qua" in text
     assert "THỜI GIAN PHÁT BIỂU" in text
+    # who spoke is named under the item they spoke on; the times go to the annex
+    assert "Ý kiến phát biểu: Hoàng Minh Tuấn, Lê Thị Hồng Nhung." in text
+    assert text.index("Nơi nhận:") < text.index("PHỤ LỤC") < text.index("THỜI GIAN PHÁT BIỂU")
     assert "Hoàng Minh Tuấn: 2 lượt" in text and "Lê Thị Hồng Nhung: 1 lượt" in text
     # a page renders (poppler) and is not blank
     pdftoppm = require_tool("/usr/bin/pdftoppm")
@@ -207,7 +210,7 @@ def test_minutes_report_speaking_time_and_written_opinions(login, tmp_path, arti
 def test_changes_carry_the_head_of_a_long_queue_and_each_hears_of_their_own(
     login, monkeypatch
 ) -> None:
-    from meetings import speakers as speakers_module
+    from meetings.live import speakers as speakers_module
 
     monkeypatch.setattr(speakers_module, "QUEUE_SHOWN", 2)
     sec = login("thuky")
@@ -221,3 +224,27 @@ def test_changes_carry_the_head_of_a_long_queue_and_each_hears_of_their_own(
     whole = speakers(sec)
     assert [q["id"] for q in whole["queue"]] == ids and whole["waiting"] == 4
     assert whole["mine"] == []
+
+
+def test_ending_the_meeting_ends_the_turn_still_running(login, settings) -> None:  # type: ignore[no-untyped-def]
+    """A meeting that ends while someone has the floor: their turn ends with it, the time
+    spoken is recorded, and no view shows a speaker of a meeting that is over."""
+    sec, member = login("thuky"), login("uyvien1")
+    start(sec, 1)
+    rid = ask(member)
+    assert sec.post(f"/api/speakers/{rid}/floor").status_code == 200
+    time.sleep(1.1)
+    assert sec.post("/api/meetings/1/end").status_code == 200
+    view = speakers(sec)
+    assert view["current"] is None
+    db = Database(settings.db_url)
+    try:
+        with db.read() as s:
+            kinds = [e.kind for e in s.exec(select(RecordEntry).where(
+                RecordEntry.meeting_id == 1).order_by(RecordEntry.seq))]
+            ended = [json.loads(e.data) for e in s.exec(select(RecordEntry).where(
+                RecordEntry.meeting_id == 1, RecordEntry.kind == "speaker.ended"))]
+    finally:
+        db.dispose()
+    assert kinds.index("speaker.ended") < kinds.index("meeting.ended")
+    assert ended[-1]["request_id"] == rid and ended[-1]["seconds"] >= 1

@@ -1,23 +1,22 @@
 """Integrity: refusals (guest, non-member, absent member without proxy, closed and cancelled
 votes), one ballot per voter under two devices pressing at the same instant (HTTP and real
-WebSocket tablets), secret ballots that no one can link to a voter by inspecting the database,
-and every vote's opening, closing and result in the record and the minutes."""
+WebSocket tablets), and every vote's opening, closing and result in the record and the minutes.
+Secret ballots at rest: tests/test_secret_ballots.py."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pymupdf
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from meetings.db import Database
 from meetings.errors import DomainError
 from tests.conftest import LiveServer
-from tests.helpers import error_of, snapshot, start
+from tests.helpers import error_of, record_quorum, snapshot, start
 from tests.test_votes_crash import add_members
 from tests.wsclient import CommandError, Tablet, cookie_for
 
@@ -31,6 +30,7 @@ def ids(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def test_refusals(login, demo, settings) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     who = ids(sec)
     sec.post("/api/meetings/1/attendance", json={"user_id": who["uyvien3"], "state": "absent",
                                                  "reason": "Ốm"})
@@ -41,7 +41,7 @@ def test_refusals(login, demo, settings) -> None:  # type: ignore[no-untyped-def
     error_of(login("khachmoi").post(f"/api/votes/{vote_id}/ballots", json=ballot), 403,
              "forbidden")
     error_of(sec.post(f"/api/votes/{vote_id}/ballots", json=ballot), 403, "forbidden")
-    error_of(login("luutru").post(f"/api/votes/{vote_id}/ballots", json=ballot), 403)
+    error_of(login("luutru").post(f"/api/votes/{vote_id}/ballots", json=ballot), 404, "not_found")
     # a member of the body added to the meeting after the vote opened is not in its electorate
     add_members(settings, demo.body_id, 1, 1, prefix="muon")
     late = login("muon0000")
@@ -67,6 +67,7 @@ def test_refusals(login, demo, settings) -> None:  # type: ignore[no-untyped-def
 def test_two_devices_of_one_member_at_the_same_instant_over_http(login, kind: str) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     vote_id = sec.post("/api/meetings/1/votes",
                        json={"question": "Cùng lúc?", "kind": kind}).json()["vote"]["id"]
     devices = [login("uyvien1") for _ in range(6)]
@@ -93,6 +94,7 @@ def test_two_tablets_of_one_member_at_the_same_instant(live_server: LiveServer) 
         sec = server.session("thuky")
         try:
             sec.post("/api/meetings/1/start")
+            record_quorum(sec, 1)
             vote_id = sec.post("/api/meetings/1/votes", json={
                 "question": "Hai máy?", "kind": "secret"}).json()["vote"]["id"]
 
@@ -117,72 +119,10 @@ def test_two_tablets_of_one_member_at_the_same_instant(live_server: LiveServer) 
     asyncio.run(run())
 
 
-def test_a_secret_ballot_cannot_be_linked_to_its_voter(login, demo, settings) -> None:  # type: ignore[no-untyped-def]
-    """Cast in a known order (the first half yes, then no) by known voters, then inspect every
-    table: no row holds a voter and a choice; the content rows carry no user, no time, random
-    ids, and their stored order is not the casting order."""
-    add_members(settings, demo.body_id, 1, 40, prefix="kin")
-    sec = login("thuky")
-    start(sec, 1)
-    r = sec.post("/api/meetings/1/votes", json={"question": "Bầu trưởng ban?", "kind": "secret"})
-    vote_id = r.json()["vote"]["id"]
-    voters = list(VOTERS) + [f"kin{i:04d}" for i in range(40)]
-    order = []
-    for n, username in enumerate(voters):
-        choice = "yes" if n < len(voters) // 2 else "no"
-        r = login(username).post(f"/api/votes/{vote_id}/ballots", json={"choice": choice})
-        assert r.status_code == 201 and r.json() == {"vote_id": vote_id, "secret": True}
-        order.append(choice)
-        if n == 0:  # the live view shows no tally to anyone, only the number cast
-            assert "tally" not in snapshot(sec, 1)["open_vote"]
-    # the member sees their own ballot counted, not what it was
-    mine = snapshot(login("uyvien1"), 1)["open_vote"]
-    assert mine["voted"] is True and mine["my_choice"] is None
-    closed = sec.post(f"/api/votes/{vote_id}/close").json()["vote"]
-    assert closed["counts"]["yes"] == 23 and closed["counts"]["no"] == 23
-    db = Database(settings.db_url)
-    try:
-        with db.engine.connect() as conn:
-            insp = inspect(conn)
-            columns = {c["name"] for c in insp.get_columns("secret_ballots")}
-            assert columns == {"id", "vote_id", "choice", "marks"}
-            # physical order: rowid on SQLite (none: WITHOUT ROWID, so the key order), ctid on
-            # PostgreSQL
-            if conn.dialect.name == "sqlite":
-                rows = conn.execute(text(
-                    "SELECT id, choice FROM secret_ballots WHERE vote_id = :v"), {"v": vote_id})
-            else:
-                rows = conn.execute(text("SELECT id, choice FROM secret_ballots "
-                                         "WHERE vote_id = :v ORDER BY ctid"), {"v": vote_id})
-            stored = [(i, c) for i, c in rows]
-            assert len(stored) == len(voters)
-            assert [c for _, c in stored] != order  # 1 in C(46,23) by chance
-            assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i, _ in stored)
-            # nothing else in the database pairs this vote's choices with a voter
-            for table in insp.get_table_names():
-                cols = {c["name"] for c in insp.get_columns(table)}
-                if table == "secret_ballots":
-                    continue
-                if "vote_id" in cols and "choice" in cols:
-                    n = conn.execute(text(f"SELECT count(*) FROM {table} WHERE vote_id = :v"),
-                                     {"v": vote_id}).scalar()
-                    assert n == 0, table
-            receipts = conn.execute(text(
-                "SELECT * FROM ballot_receipts WHERE vote_id = :v"), {"v": vote_id}).mappings()
-            for row in receipts:
-                assert set(row) == {"id", "vote_id", "user_id", "cast_by"}
-            # the meeting record holds no choice of a secret vote
-            for (data,) in conn.execute(text("SELECT data FROM record_entries")):
-                entry = json.loads(data)
-                if entry.get("vote_id") == vote_id:
-                    assert "ballots" not in entry and "choice" not in entry
-    finally:
-        db.dispose()
-
-
 def test_record_and_minutes_show_opening_closing_and_result(login, settings) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     vote_id = sec.post("/api/meetings/1/votes", json={"question": "Thông qua kế hoạch?",
                                                       "kind": "named"}).json()["vote"]["id"]
     for name, choice in zip(VOTERS, ["yes", "yes", "yes", "yes", "no", "abstain"], strict=True):
@@ -206,15 +146,20 @@ def test_record_and_minutes_show_opening_closing_and_result(login, settings) -> 
     pdf = sec.get("/api/meetings/1/minutes/preview.pdf")
     assert pdf.status_code == 200, pdf.text[:300]
     words = " ".join(" ".join(p.get_text().split()) for p in pymupdf.open(stream=pdf.content))
+    # a sentence may run onto the next page: leave out the page's header ("DỰ THẢO 2")
+    words = re.sub(r" DỰ THẢO \d+ ", " ", words)
     assert "Hình thức: biểu quyết công khai, ghi tên" in words
     assert "Không tán thành: Vũ Thị Lan" in words
     assert "bỏ phiếu kín" in words
-    assert "Phạm Văn Hải: 4 phiếu (trúng cử)" in words
+    assert ("Số phiếu phát ra 06, số phiếu thu vào 06, số phiếu hợp lệ 06, số phiếu không hợp "
+            "lệ 0.") in words
+    assert "Phạm Văn Hải: 04 phiếu, chiếm 66,67% tổng số phiếu hợp lệ (trúng cử)" in words
 
 
 def test_secretary_sees_who_has_not_voted_in_a_named_vote_only(login) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     named = sec.post("/api/meetings/1/votes", json={"question": "Ghi tên?"}).json()["vote"]["id"]
     for name in VOTERS[:4]:
         login(name).post(f"/api/votes/{named}/ballots", json={"choice": "yes"})
@@ -239,11 +184,12 @@ def test_a_duplicate_the_checks_did_not_see_spoils_no_other_ballot(login, app) -
 
     from meetings.accounts import actor_of
     from meetings.models import BallotReceipt, User
-    from meetings.voting import cast_ballot, progress_of
+    from meetings.votes.voting import cast_ballot, progress_of
     from phonghop.ballot_box import BallotBox
 
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     vote_id = sec.post("/api/meetings/1/votes", json={"question": "Lô phiếu?"}).json()["vote"]["id"]
     services = app.state.services
     who = ids(sec)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from meetings.majority import (
+from meetings.votes.majority import (
     PRESETS,
     Basis,
     Rule,
@@ -18,7 +18,7 @@ from meetings.majority import (
     elected,
     quorum_required,
 )
-from tests.helpers import error_of, snapshot, start
+from tests.helpers import error_of, record_quorum, snapshot, start
 
 HALF_STRICT = (1, 2, True)
 TWO_THIRDS = (2, 3, False)
@@ -113,7 +113,7 @@ def test_presets_for_the_bodies_of_the_brief() -> None:
     council = PRESETS["people_council"]
     assert council.rule == Rule(Basis.ALL_MEMBERS, 1, 2, True) and council.proxies is False
     assert PRESETS["people_council_two_thirds"].rule == Rule(Basis.ALL_MEMBERS, 2, 3, False)
-    assert PRESETS["people_committee"].rule.text() == "quá 1/2 tổng số thành viên"
+    assert PRESETS["people_committee"].rule.text() == "quá nửa tổng số thành viên"
     board = PRESETS["company_board"]
     assert board.tie is Tie.CHAIR and board.proxies is True
 
@@ -165,6 +165,7 @@ def test_body_rule_preset_and_per_vote_override(login, demo) -> None:  # type: i
 def test_election_with_min_and_max_marks(login) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     r = sec.post("/api/meetings/1/votes", json={
         "question": "Bầu 2 thành viên tổ kiểm tra", "kind": "counts",
         "options": ["Lê Thị Hồng Nhung", "Phạm Văn Hải", "Vũ Thị Lan"],
@@ -194,6 +195,7 @@ def test_election_with_min_and_max_marks(login) -> None:  # type: ignore[no-unty
 def test_timed_vote_closes_by_itself_and_refuses_late_ballots(login) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     vote = sec.post("/api/meetings/1/votes", json={"question": "Nhanh?", "seconds": 5}).json()
     vote_id = vote["vote"]["id"]
     assert vote["vote"]["closes_at"] is not None
@@ -217,6 +219,7 @@ def test_timed_vote_closes_by_itself_and_refuses_late_ballots(login) -> None:  #
 def test_cancel_is_recorded_without_result_and_a_revote_is_a_new_vote(login) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     start(sec, 1)
+    record_quorum(sec, 1)
     first = sec.post("/api/meetings/1/votes", json={"question": "Lần 1?"}).json()["vote"]["id"]
     login("uyvien1").post(f"/api/votes/{first}/ballots", json={"choice": "yes"})
     r = sec.post(f"/api/votes/{first}/cancel", json={"reason": "Nhầm nội dung"})

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import websockets
 
-from meetings.demo import DEMO_PASSWORD
+from meetings.demo.seed import DEMO_PASSWORD
 
 
 async def cookie_for(base_url: str, username: str) -> str:
@@ -28,10 +28,12 @@ class Tablet:
     meeting_id: int
     conn: Any = None
     ssl: Any = None  # an SSLContext for wss:// (e.g. through nginx in tests/test_deploy.py)
+    inbox: bool = False  # my inbox channel (the meetings list) instead of the meeting
     positions: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     controls: list[dict[str, Any]] = field(default_factory=list)
     snapshot: dict[str, Any] | None = None
+    snapshot_at: int = 0
     _next_id: int = 0
     _connect_id: int = -1
     _replies: dict[int, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
@@ -46,7 +48,8 @@ class Tablet:
             open_timeout=20, ssl=self.ssl,
         )
         self._reader = asyncio.create_task(self._read())
-        data: dict[str, Any] = {"meeting_id": self.meeting_id, "device": "test"}
+        data: dict[str, Any] = ({"inbox": True} if self.inbox
+                                else {"meeting_id": self.meeting_id, "device": "test"})
         if resume:
             data["positions"] = dict(self.positions)
         self._connect_id = self._next_id + 1
@@ -60,6 +63,7 @@ class Tablet:
                 self._apply(publication)
         else:
             self.snapshot = reply["snapshot"]
+            self.snapshot_at = len(self.events)  # the events applied on top of it follow
         for channel, position in reply["positions"].items():
             held = self.positions.get(channel)
             if reply["recovered"]:

@@ -61,15 +61,17 @@ export const put = (path, body) => api('PUT', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);
 
-// A multipart upload with progress (fetch cannot report upload progress).
-export function upload(path, form, onProgress) {
+// A multipart upload with progress: onProgress(fraction, bytes sent, bytes in all) (fetch
+// cannot report upload progress); `headers` go with it (e.g. Prefer: respond-async).
+export function upload(path, form, onProgress, headers = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.responseType = 'text';
     xhr.setRequestHeader('Accept', 'application/json');
+    Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
+      if (e.lengthComputable) onProgress(e.loaded / e.total, e.loaded, e.total);
     };
     xhr.onerror = () => reject(networkError());
     xhr.onload = () => {

@@ -11,7 +11,11 @@ import { ScreenPage } from './pages/screen.js';
 import { MinutesPage } from './pages/minutes.js';
 import { ArchivePage } from './pages/archive.js';
 import { ArchiveDetailPage } from './pages/archive-detail.js';
+import { VerifyPage } from './pages/verify.js';
 import { OpinionPage, OpinionsPage } from './pages/opinions.js';
+import { AdminUsersPage } from './admin/users.js';
+import { AdminBodiesPage, AdminBodyPage } from './admin/bodies.js';
+import { AdminAuditPage } from './admin/audit.js';
 
 const ROUTES = [
   [/^\/login$/, LoginPage],
@@ -22,8 +26,13 @@ const ROUTES = [
   [/^\/m\/(\d+)\/minutes$/, MinutesPage],
   [/^\/archive$/, ArchivePage],
   [/^\/archive\/(\d+)$/, ArchiveDetailPage],
+  [/^\/verify$/, VerifyPage],
   [/^\/opinions$/, OpinionsPage],
   [/^\/opinions\/(\d+)$/, OpinionPage],
+  [/^\/admin\/users$/, AdminUsersPage],
+  [/^\/admin\/bodies$/, AdminBodiesPage],
+  [/^\/admin\/bodies\/(\d+)$/, AdminBodyPage],
+  [/^\/admin\/audit$/, AdminAuditPage],
 ];
 
 function NotFound() {
@@ -37,6 +46,7 @@ function App() {
   useEffect(() => onNavigate(setLoc), []);
   useEffect(() => {
     if (loc.path === '/') navigate('/meetings', { replace: true });
+    if (loc.path === '/admin') navigate('/admin/users', { replace: true });
   }, [loc.path]);
   for (const [pattern, Page] of ROUTES) {
     const match = loc.path.match(pattern);
@@ -46,7 +56,7 @@ function App() {
       return html`<${Page} key=${loc.path + loc.query} id=${id} query=${loc.query} />`;
     }
   }
-  return loc.path === '/' ? null : html`<${NotFound} />`;
+  return loc.path === '/' || loc.path === '/admin' ? null : html`<${NotFound} />`;
 }
 
 const root = document.getElementById('app');

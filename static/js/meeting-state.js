@@ -6,16 +6,26 @@ export function fromSnapshot(snap, previous = null) {
   return {
     ...snap,
     speakers: snap.speakers ? withOffset(snap.speakers) : previous?.speakers,
+    screen: snap.screen ? withOffset(snap.screen) : previous?.screen,
     presence: snap.presence ? snap.presence.connections : previous?.presence || [],
     notes: previous?.notes || {}, // document id -> my notes, loaded when a document is opened
     justClosed: previous?.justClosed || null, // the vote that closed while we watched
   };
 }
 
-// After `agenda.changed`: take only the agenda and the people from a fresh snapshot, so a
-// slower HTTP answer cannot roll back the presentation or a vote seen meanwhile.
+// After `agenda.changed`: take only the agenda and the people (with their counts) from a
+// fresh snapshot, so a slower HTTP answer cannot roll back the presentation or a vote seen
+// meanwhile.
 export function withAgenda(state, snap) {
-  return { ...state, items: snap.items, participants: snap.participants };
+  return {
+    ...state,
+    items: snap.items,
+    participants: snap.participants,
+    attendance: snap.attendance,
+    quorum: snap.quorum,
+    withdrawn_documents: snap.withdrawn_documents,
+    meeting: { ...state.meeting, published_at: snap.meeting.published_at },
+  };
 }
 
 function upsert(list, entry, key = 'id') {
@@ -25,17 +35,33 @@ function upsert(list, entry, key = 'id') {
 
 const handlers = {
   'meeting.status': (s, d) => ({ ...s, meeting: { ...s.meeting, ...d } }),
-  'agenda.changed': (s) => s, // the page reloads the agenda over HTTP
+  // The page reloads the agenda over HTTP; a new document is kept by id meanwhile (the
+  // secretary's upload shows "page 1 ready" from it).
+  'agenda.changed': (s, d) => (d.document
+    ? { ...s, announced: { ...(s.announced || {}), [d.document.id]: d.document } } : s),
+  // While the meeting runs: what the secretary changed in the agenda, newest last.
+  'agenda.amended': (s, d) => ({ ...s, amendments: [...(s.amendments || []), d].slice(-5) }),
+  'documents.published': (s, d) => ({
+    ...s, meeting: { ...s.meeting, published_at: d.published_at }, justPublished: d,
+  }),
   // Pages pre-rendered so far, per document (staff channel).
   'document.progress': (s, d) => ({ ...s, docProgress: { ...(s.docProgress || {}), [d.document_id]: d } }),
   'documents.policy': (s, d) => ({ ...s, documentPolicy: d }),
+  // Uploads on their way in, by id (staff channel); a dismissed one is kept as such.
+  'upload.status': (s, d) => ({ ...s, uploads: { ...(s.uploads || {}), [d.id]: d } }),
+  // What the room screen shows besides the page (a vote's result, until when).
+  'screen.changed': (s, d) => ({ ...s, screen: withOffset(d) }),
+  // Staff channel: the invitation panel reloads when this count moves.
+  'invitations.changed': (s) => ({ ...s, invitationsChanged: (s.invitationsChanged || 0) + 1 }),
   // A new version: its page count and file hash (the images' addresses change with it).
   'document.version': (s, d) => ({
     ...s,
+    versions: { ...(s.versions || {}), [d.document_id]: d },
     items: s.items.map((i) => ({
       ...i,
       documents: i.documents.map((doc) => (doc.id === d.document_id
-        ? { ...doc, page_count: d.page_count, sha256: d.original_sha256, version: d.version } : doc)),
+        ? { ...doc, page_count: d.page_count, sha256: d.original_sha256, version: d.version,
+          late: d.late ?? doc.late } : doc)),
     })),
   }),
   presentation: (s, d) => ({ ...s, presentation: d, justClosed: null }),
@@ -131,10 +157,31 @@ export function findItem(state, itemId) {
   return (state?.items || []).find((i) => i.id === itemId) || null;
 }
 
+// The closed vote whose result the room screen shows now, or null: none is up, its time
+// (counted on the server's clock) has passed, or the meeting is not running.
+export function resultOnScreen(state, now = Date.now()) {
+  const up = state?.screen?.result;
+  if (!up || state.meeting?.status !== 'running') return null;
+  if (up.until && Date.parse(up.until) <= now + (state.screen.offset || 0)) return null;
+  return (state.votes || []).find((v) => v.id === up.vote_id) || null;
+}
+
+// Milliseconds until the result up now comes down by itself; null: it does not.
+export function resultLeftMs(state, now = Date.now()) {
+  const until = state?.screen?.result?.until;
+  return until ? Date.parse(until) - (now + (state.screen.offset || 0)) : null;
+}
+
 export function lastClosedVote(state) {
   const closed = (state?.votes || []).filter((v) => v.status === 'closed');
   return closed.length ? closed[closed.length - 1] : null;
 }
 
+// Who counts, as the server decides it (meetings/roster.py): chair and members vote and make
+// the quorum; a participant is present when the recorded attendance says present or remote.
 export const STAFF_ROLES = ['secretary', 'chair'];
 export const VOTER_ROLES = ['chair', 'member'];
+export const PRESENT_STATES = ['present', 'remote'];
+export const AWAY_STATES = ['absent', 'excused'];
+export const isPresent = (p) => PRESENT_STATES.includes(p?.attendance);
+export const isAway = (p) => AWAY_STATES.includes(p?.attendance);

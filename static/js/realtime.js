@@ -44,6 +44,10 @@ export function describeDevice() {
   return 'Web';
 }
 
+// Instead of a meeting id: my inbox channel, outside any meeting (the meetings list hears
+// there that a meeting's documents were published).
+export const INBOX = 'inbox';
+
 export class MeetingConnection {
   /**
    * handlers: onSnapshot(snapshot), onPublication(pub), onPresence(data), onState(state),
@@ -137,7 +141,8 @@ export class MeetingConnection {
       this._send({
         id: this.connectId,
         type: 'connect',
-        data: { meeting_id: this.meetingId, device: this.device, positions: this.positions },
+        data: this.meetingId === INBOX ? { inbox: true, positions: this.positions }
+          : { meeting_id: this.meetingId, device: this.device, positions: this.positions },
       });
     };
     ws.onmessage = (event) => this._received(event.data);

@@ -41,4 +41,5 @@ export async function logOut() {
   }
 }
 
+export const isAdmin = (me) => me?.user?.global_role === 'admin';
 export const isArchivist = (me) => ['archivist', 'admin'].includes(me?.user?.global_role);

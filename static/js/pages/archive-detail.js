@@ -1,16 +1,23 @@
-// /archive/{id}: a sealed meeting as the archive keeps it: the signature checked now
-// against the server's trust roots, the record's integrity, items, votes and attendance.
+// /archive/{id}: a meeting whose minutes are signed, as the archive keeps it: the signature
+// checked now against the server's trust roots, the record's integrity, items, votes (each
+// under its item) and attendance as the minutes print it.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
-import { formatDateTime, isoVietnam, minutesNumber } from '../format.js';
+import { formatDateTime, minutesNumber } from '../format.js';
 import { pick, t } from '../i18n.js';
-import { roleLabel } from '../ui/badges.js';
+import { isAway } from '../meeting-state.js';
+import { LateBadge, roleLabel } from '../ui/badges.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { VoteResult } from '../ui/vote-result.js';
 
 const signatureOk = (s) => s.valid && s.intact && s.trusted;
+
+function voteItem(data, vote) {
+  const item = data.items.find((i) => i.id === vote.item_id);
+  return item ? t('record.vote_under_item', { n: item.number, title: item.title }) : '';
+}
 
 // The verifier's summary comes as "Vietnamese / English".
 function summaryText(summary) {
@@ -31,7 +38,8 @@ function Signature({ sig }) {
       <dl class="facts">
         <dt>${t('archive.signer')}</dt><dd data-testid="signature-signer">${sig.signer}</dd>
         <dt>${t('archive.organization')}</dt><dd>${sig.organization || ''}</dd>
-        <dt>${t('archive.signing_time')}</dt><dd data-testid="signature-time">${isoVietnam(sig.signing_time)}</dd>
+        <dt>${t('archive.signing_time')}</dt><dd><time data-testid="signature-time"
+          datetime=${sig.signing_time}>${formatDateTime(sig.signing_time)}</time></dd>
       </dl>
       <ul class="checks">
         <${Check} ok=${sig.intact} label=${t('archive.intact')} />
@@ -42,7 +50,30 @@ function Signature({ sig }) {
     </div>`;
 }
 
-export function ArchiveDetailPage({ id }) {
+// A document's page found by the archive's search (/archive/{id}?document=&v=&page=): the
+// page as it was presented in that version, with the pages around it a click away.
+function FoundPage({ data, query }) {
+  const documentId = Number(query.get('document'));
+  const version = Number(query.get('v')) || '';
+  const [page, setPage] = useState(Number(query.get('page')) || 1);
+  const doc = data.items.flatMap((i) => i.documents).find((d) => d.id === documentId);
+  const last = doc ? doc.page_count : page;
+  return html`<section class="card found-page" data-testid="found-page" data-page=${page}>
+    <h2>${t('search.viewer')}: ${doc ? doc.title : ''}
+      <span class="muted small"> · ${version ? `${t('search.version', { v: version })} · ` : ''}${t('search.page', { page })}</span></h2>
+    <p class="found-nav">
+      <button class="btn" type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}
+        data-testid="found-prev">${t('search.prev_page')}</button>
+      <button class="btn" type="button" disabled=${page >= last} onClick=${() => setPage(page + 1)}
+        data-testid="found-next">${t('search.next_page')}</button>
+      <a class="btn" href=${`/archive/${data.meeting.id}`} data-testid="found-close">${t('search.close_viewer')}</a>
+    </p>
+    <img class="found-image" alt=${t('search.page', { page })} data-testid="found-image"
+      src=${`/api/documents/${documentId}/pages/${page}?w=1280${version ? `&v=${version}` : ''}`} />
+  </section>`;
+}
+
+export function ArchiveDetailPage({ id, query }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => { get(`/api/archive/${id}`).then(setData, setError); }, [id]);
@@ -52,14 +83,15 @@ export function ArchiveDetailPage({ id }) {
     <${AppHeader} title=${m ? m.title : t('archive.title')}
       subtitle=${data && `${m.body} · ${t('archive.number', { number: minutesNumber(data.minutes.number) })}`} />
     <main class="page">
-      <p><a href="/archive">${t('archive.back')}</a></p>
+      <p><a href="/archive">${t('archive.back')}</a> · <a href="/verify" data-testid="verify-link">${t('verify.link')}</a></p>
       <${ErrorBox} error=${error} />
       ${!data && !error && html`<${Loading} />`}
+      ${data && query.get('document') && html`<${FoundPage} data=${data} query=${query} />`}
       ${data && html`
         <div class="archive-grid">
           <section class="card" data-testid="archive-signature">
             <h2>${t('archive.signature')}</h2>
-            <p class="muted">${t('archive.held', { when: formatDateTime(m.starts_at), place: m.place || '' })}</p>
+            <p class="muted">${t('archive.held', { when: formatDateTime(m.started_at || m.starts_at), place: m.place || '' })}</p>
             ${data.signatures.length === 0
               ? html`<p class="signature sig-bad" data-testid="signature-bad">${t('archive.no_signature')}</p>`
               : data.signatures.map((s, i) => html`<${Signature} key=${i} sig=${s} />`)}
@@ -71,28 +103,41 @@ export function ArchiveDetailPage({ id }) {
             </dl>
             <a class="btn btn-primary" href=${`/api/meetings/${id}/minutes.pdf`} target="_blank" rel="noopener"
               data-testid="archive-download">${t('archive.download')}</a>
+            <a class="btn" href=${`/api/archive/${id}/package.zip`} download
+              data-testid="archive-package">${t('verify.package')}</a>
           </section>
           <section class="card">
             <h2>${t('archive.items')}</h2>
-            <ol class="archive-items">${data.items.map((i) => html`<li key=${i.id}>
-              <strong>${i.title}</strong>
+            <ol class="archive-items">${data.items.map((i) => html`<li key=${i.id}
+              class=${i.parent_id ? 'archive-subitem' : ''}>
+              <strong>${i.number}. ${i.title}</strong>
               ${i.presenter && html`<span class="muted small"> · ${i.presenter}</span>`}
+              ${i.documents.length > 0 && html`<ul class="small archive-docs">${i.documents.map((d) => html`
+                <li key=${d.id} data-testid=${`archive-doc-${d.id}`}>${d.title} <${LateBadge} doc=${d} />
+                  ${d.withdrawn_at && html`<span class="badge">${t('prep.withdrawn')}</span>`}</li>`)}</ul>`}
               <p>${i.conclusion || html`<span class="muted">${t('archive.no_conclusion')}</span>`}</p></li>`)}</ol>
           </section>
           <section class="card">
             <h2>${t('archive.votes')}</h2>
             ${data.votes.length === 0 && html`<p class="muted">${t('archive.no_votes')}</p>`}
-            ${data.votes.filter((v) => v.result).map((v) => html`<${VoteResult} key=${v.id} vote=${v}
-              testid=${`archive-vote-${v.id}`} />`)}
+            ${data.votes.filter((v) => v.result).map((v) => html`<div key=${v.id}>
+              <p class="small muted" data-testid=${`archive-vote-item-${v.id}`}>${voteItem(data, v)}</p>
+              <${VoteResult} vote=${v} testid=${`archive-vote-${v.id}`}
+                council=${m.body_kind === 'people_council'} /></div>`)}
           </section>
           <section class="card">
             <h2>${t('archive.participants')}</h2>
             <ul class="people">${data.participants.map((p) => html`
-              <li key=${p.user_id} class="person">
+              <li key=${p.user_id} class="person" data-testid=${`archive-person-${p.user_id}`}
+                data-attendance=${p.recorded_attendance}>
                 <div class="grow"><strong>${p.full_name}</strong>
-                  <span class="muted small"> · ${roleLabel(p.role)}</span></div>
-                <span class=${p.checked_in ? 'badge badge-ok' : 'badge'}>
-                  ${p.checked_in ? t('archive.attended') : t('archive.absent')}</span>
+                  <span class="muted small"> · ${roleLabel(p.role)}</span>
+                  ${isAway({ attendance: p.recorded_attendance }) && p.absence_reason && html`<p class="small">
+                    ${t(p.recorded_attendance === 'excused' ? 'att.reason_line' : 'record.note_line',
+                      { reason: p.absence_reason })}</p>`}
+                  ${p.proxy_name && html`<p class="small">${t('record.proxy_to', { name: p.proxy_name })}</p>`}</div>
+                <span class=${`badge att-${p.recorded_attendance || 'none'}`}>${p.recorded_attendance
+                  ? t(`att.state.${p.recorded_attendance}`) : t('record.did_not_attend')}</span>
               </li>`)}</ul>
           </section>
         </div>`}

@@ -1,15 +1,19 @@
-// /meetings: the meetings I take part in, with the way into each; a form to create one
-// for the bodies I prepare meetings for; the archive for archivists.
+// /meetings: the meetings I take part in, with the way into each and whether a draft's
+// documents are published (told live on my inbox channel); a form to create one for the
+// bodies I prepare meetings for; the archive for archivists.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get, post } from '../api.js';
 import { formatDateTime, localInputToIso } from '../format.js';
 import { t } from '../i18n.js';
+import { KINDS } from '../prepare/details.js';
+import { INBOX, MeetingConnection } from '../realtime.js';
 import { navigate } from '../router.js';
-import { isArchivist, useMe } from '../session.js';
+import { isAdmin, isArchivist, useMe } from '../session.js';
 import { roleLabel, StatusBadge } from '../ui/badges.js';
-import { ErrorBox, Loading } from '../ui/feedback.js';
+import { ErrorBox, Loading, Notice } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
+import { ReplyBox } from '../ui/reply-box.js';
 
 function MeetingCard({ meeting: m }) {
   const secretary = m.role === 'secretary';
@@ -19,9 +23,13 @@ function MeetingCard({ meeting: m }) {
         <h2><a href=${`/m/${m.id}`}>${m.title}</a></h2>
         <${StatusBadge} status=${m.status} />
       </div>
-      <p class="muted">${m.body} · ${t('meetings.my_role', { role: roleLabel(m.role) })}</p>
+      <p class="muted">${m.body} · ${t(`kind.${m.kind}`)} · ${t('meetings.my_role', { role: roleLabel(m.role) })}</p>
+      ${m.status === 'draft' && html`<p><span class=${`badge ${m.published_at ? 'badge-ok' : 'badge-warn'}`}
+        data-testid=${`published-${m.id}`} data-published=${String(Boolean(m.published_at))}>
+        ${t(m.published_at ? 'pub.badge_published' : 'pub.badge_waiting')}</span></p>`}
       <p>${t('meetings.starts', { when: formatDateTime(m.starts_at) })}</p>
       ${m.place && html`<p class="muted">${t('meetings.place', { place: m.place })}</p>`}
+      <${ReplyBox} meeting=${m} />
       <div class="actions">
         <a class="btn btn-primary" href=${`/m/${m.id}`} data-testid=${`open-tablet-${m.id}`}>
           ${t('meetings.open_tablet')}</a>
@@ -37,7 +45,8 @@ function MeetingCard({ meeting: m }) {
 }
 
 function CreateMeeting({ bodies }) {
-  const [form, setForm] = useState({ body_id: bodies[0].id, title: '', starts: '', place: '' });
+  const [form, setForm] = useState({ body_id: bodies[0].id, title: '', starts: '', place: '',
+    kind: 'regular' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const set = (name) => (e) => setForm({ ...form, [name]: e.target.value });
@@ -52,6 +61,7 @@ function CreateMeeting({ bodies }) {
         title: form.title.trim(),
         starts_at: localInputToIso(form.starts),
         place: form.place.trim(),
+        kind: form.kind,
       });
       navigate(`/m/${meeting.id}/prepare`);
     } catch (err) {
@@ -72,8 +82,12 @@ function CreateMeeting({ bodies }) {
       <label class="field"><span>${t('meetings.field_start')}</span>
         <input type="datetime-local" required value=${form.starts} onInput=${set('starts')}
           data-testid="new-starts" /></label>
-      <label class="field span-2"><span>${t('meetings.field_place')}</span>
+      <label class="field"><span>${t('meetings.field_place')}</span>
         <input value=${form.place} onInput=${set('place')} data-testid="new-place" /></label>
+      <label class="field"><span>${t('kind.label')}</span>
+        <select value=${form.kind} onChange=${set('kind')} data-testid="new-kind">
+          ${KINDS.map((k) => html`<option value=${k}>${t(`kind.${k}`)}</option>`)}
+        </select></label>
       <div class="span-2"><${ErrorBox} error=${error} />
         <button class="btn btn-primary" type="submit" disabled=${busy}
           data-testid="new-submit">${busy ? t('common.working') : t('meetings.create')}</button>
@@ -85,8 +99,20 @@ export function MeetingsPage() {
   const me = useMe();
   const [meetings, setMeetings] = useState(null);
   const [error, setError] = useState(null);
+  const [news, setNews] = useState([]);
+  const load = () => get('/api/meetings').then((r) => setMeetings(r.meetings), setError);
+  useEffect(() => { load(); }, []);
+  // My inbox: a meeting's documents published while the list is open.
   useEffect(() => {
-    get('/api/meetings').then((r) => setMeetings(r.meetings), setError);
+    const conn = new MeetingConnection(INBOX, {
+      onPublication: (pub) => {
+        if (pub.type !== 'documents.published') return;
+        setNews((list) => [...list.filter((n) => n.meeting_id !== pub.data.meeting_id), pub.data]);
+        load();
+      },
+    });
+    conn.start();
+    return () => conn.stop();
   }, []);
 
   return html`
@@ -98,10 +124,17 @@ export function MeetingsPage() {
           <a class="btn btn-primary" href="/archive" data-testid="archive-link">
             ${t('meetings.archive_link')}</a>
         </div>`}
+      ${me && isAdmin(me) && html`
+        <div class="card archive-link">
+          <p>${t('admin.link_hint')}</p>
+          <a class="btn btn-primary" href="/admin/users" data-testid="admin-link">${t('admin.link')}</a>
+        </div>`}
       <div class="card archive-link">
         <p>${t('opinions.hint')}</p>
         <a class="btn" href="/opinions" data-testid="opinions-link">${t('opinions.link')}</a>
       </div>
+      ${news.map((n) => html`<${Notice} key=${n.meeting_id} testid="inbox-news">
+        <a href=${`/m/${n.meeting_id}`}>${t('pub.news', { title: n.title })}</a></${Notice}>`)}
       <${ErrorBox} error=${error} />
       ${meetings === null && !error && html`<${Loading} />`}
       ${meetings && meetings.length === 0 && html`<p class="muted">${t('meetings.none')}</p>`}

@@ -1,10 +1,11 @@
 // /m/{id}/minutes: the secretary writes each item's conclusion, the general conclusion and
-// the recipients; previews the draft PDF; then signs and seals it once the meeting ended.
-// Other participants see the signed minutes once sealed.
+// the recipients ("Nơi nhận": one list, which the minutes end with "Lưu: VT, hồ sơ." once);
+// previews the draft PDF; then signs and issues it once the meeting ended. Other participants
+// see the signed minutes once issued.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get, post, put } from '../api.js';
-import { isoVietnam, minutesNumber } from '../format.js';
+import { formatDateTime, minutesNumber } from '../format.js';
 import { t } from '../i18n.js';
 import { StatusBadge } from '../ui/badges.js';
 import { ConfirmDialog } from '../ui/confirm.js';
@@ -18,7 +19,8 @@ function SealedInfo({ minutes, meetingId }) {
       <dl class="facts">
         <dt>${t('minutes.number')}</dt><dd data-testid="minutes-number">${minutesNumber(minutes.number)}</dd>
         <dt>${t('minutes.signer')}</dt><dd data-testid="minutes-signer">${minutes.signer || ''}</dd>
-        <dt>${t('minutes.sealed_at')}</dt><dd data-testid="minutes-sealed-at">${isoVietnam(minutes.sealed_at)}</dd>
+        <dt>${t('minutes.sealed_at')}</dt><dd data-testid="minutes-sealed-at">
+          <time datetime=${minutes.sealed_at}>${formatDateTime(minutes.sealed_at)}</time></dd>
         <dt>${t('archive.digest')}</dt><dd class="mono small">${minutes.signed_sha256}</dd>
       </dl>
       <a class="btn btn-primary" href=${`/api/meetings/${meetingId}/minutes.pdf`} target="_blank"
@@ -29,9 +31,35 @@ function SealedInfo({ minutes, meetingId }) {
 function toForm(m) {
   return {
     general: m.general_conclusion || '',
-    recipients: (m.recipients || []).join('\n'),
+    recipients: m.recipients && m.recipients.length ? [...m.recipients] : [''],
     items: Object.fromEntries(m.items.map((i) => [i.id, i.conclusion || ''])),
   };
+}
+
+// "Nơi nhận" as one list: an entry per line, and the filing line the minutes end with.
+function Recipients({ list, filing, onChange }) {
+  const set = (i, value) => onChange(list.map((r, j) => (j === i ? value : r)));
+  const remove = (i) => onChange(list.length > 1 ? list.filter((_, j) => j !== i) : ['']);
+  return html`
+    <fieldset class="field recipients" data-testid="recipients">
+      <legend>${t('minutes.recipients')}</legend>
+      <ol class="recipient-list">
+        ${list.map((r, i) => html`<li key=${i} class="row">
+          <span aria-hidden="true">-</span>
+          <input type="text" class="grow" maxlength="300" value=${r}
+            aria-label=${t('record.recipient_n', { n: i + 1 })}
+            placeholder=${i === 0 ? t('record.recipient_placeholder') : ''}
+            data-testid=${`recipient-${i}`} onInput=${(e) => set(i, e.target.value)} />
+          <button type="button" class="btn btn-small" data-testid=${`recipient-remove-${i}`}
+            aria-label=${t('record.recipient_remove', { n: i + 1 })}
+            onClick=${() => remove(i)}>${t('common.remove')}</button></li>`)}
+        <li class="row filing" data-testid="recipient-filing">
+          <span aria-hidden="true">-</span><span class="grow">${filing}</span>
+          <span class="muted small">${t('record.filing_fixed')}</span></li>
+      </ol>
+      <button type="button" class="btn btn-small" data-testid="recipient-add"
+        onClick=${() => onChange([...list, ''])}>${t('record.recipient_add')}</button>
+    </fieldset>`;
 }
 
 function Editor({ meetingId, minutes, setMinutes }) {
@@ -47,11 +75,13 @@ function Editor({ meetingId, minutes, setMinutes }) {
   async function save() {
     const body = {
       general_conclusion: form.general,
-      recipients: form.recipients.split('\n').map((r) => r.trim()).filter(Boolean),
+      recipients: form.recipients.map((r) => r.trim()).filter(Boolean),
       items: minutes.items.map((i) => ({ id: i.id, conclusion: form.items[i.id] || '' })),
     };
     const fresh = await put(`/api/meetings/${meetingId}/minutes`, body);
     setMinutes(fresh);
+    // Show the list as the minutes will print it (a typed "Lưu: …" line is not kept).
+    setForm((f) => ({ ...f, recipients: toForm(fresh).recipients }));
     setDirty(false);
     setSaved(true);
     return fresh;
@@ -91,9 +121,8 @@ function Editor({ meetingId, minutes, setMinutes }) {
         <label class="field"><span>${t('minutes.general')}</span>
           <textarea rows="4" value=${form.general} data-testid="general-conclusion"
             onInput=${(e) => edit({ general: e.target.value })}></textarea></label>
-        <label class="field"><span>${t('minutes.recipients')}</span>
-          <textarea rows="4" value=${form.recipients} data-testid="recipients"
-            onInput=${(e) => edit({ recipients: e.target.value })}></textarea></label>
+        <${Recipients} list=${form.recipients} filing=${minutes.filing}
+          onChange=${(recipients) => edit({ recipients })} />
       </section>
       <div class="sticky-actions">
         <button type="submit" class="btn btn-primary" disabled=${busy !== null}

@@ -76,7 +76,7 @@ export function OpinionsPage() {
             <h2><a href=${`/opinions/${o.id}`}>${o.question}</a></h2><${StatusTag} status=${o.status} />
           </div>
           <p class="muted">${o.body} · ${t('opinions.deadline_at', { when: formatDateTime(o.deadline) })}</p>
-          <p>${o.my_answer ? t('opinions.answered_mine', { choice: t(`choice.${o.my_answer.choice}`) })
+          <p>${o.my_answer ? t('opinions.answered_mine', { choice: t(`record.opinion_choice.${o.my_answer.choice}`) })
             : o.may_answer ? html`<strong>${t('opinions.to_answer')}</strong>` : ''}
             ${o.manage && o.status !== 'draft' ? ` ${t('opinions.count', { n: o.answered, of: o.eligible })}` : ''}</p>
         </li>`)}</ul>`}
@@ -108,7 +108,7 @@ function AnswerForm({ opinion, reload }) {
           data-testid="opinion-comment"></textarea></label>
       <div class="ballot-buttons">${CHOICES.map((c) => html`
         <button type="button" key=${c} class=${`btn btn-vote vote-${c}`} data-testid=${`opinion-${c}`}
-          disabled=${busy !== null} onClick=${() => answer(c)}>${t(`choice.${c}`)}</button>`)}</div>
+          disabled=${busy !== null} onClick=${() => answer(c)}>${t(`record.opinion_choice.${c}`)}</button>`)}</div>
       <p class="muted small">${t('opinions.final')}</p>
       <${ErrorBox} error=${error} testid="opinion-error" />
     </section>`;
@@ -150,7 +150,7 @@ function Manage({ opinion, reload }) {
       ${opinion.voters && html`
         <h2>${t('opinions.count', { n: opinion.answered, of: opinion.eligible })}</h2>
         <ul class="plain-list" data-testid="opinion-voters">${opinion.voters.map((v) => html`
-          <li key=${v.user_id}>${v.full_name}: <strong>${v.choice ? t(`choice.${v.choice}`) : t('opinions.no_answer')}</strong>
+          <li key=${v.user_id}>${v.full_name}: <strong>${v.choice ? t(`record.opinion_choice.${v.choice}`) : t('opinions.no_answer')}</strong>
             ${v.comment && html` <span class="muted">“${v.comment}”</span>`}</li>`)}</ul>`}
       ${opinion.status === 'open' && html`
         <button type="button" class="btn btn-danger" disabled=${busy !== null} data-testid="opinion-close"
@@ -183,10 +183,10 @@ export function OpinionPage({ id }) {
               <span class="muted small"> · ${t('common.pages', { n: d.page_count })}</span></li>`)}</ul>`}
           <p class="muted small">${t('opinions.rule', { rule: o.rule })}</p>
           ${o.my_answer && html`<p class="notice notice-info" data-testid="opinion-mine" data-choice=${o.my_answer.choice}>
-            ${t('opinions.answered_mine', { choice: t(`choice.${o.my_answer.choice}`) })}</p>`}
+            ${t('opinions.answered_mine', { choice: t(`record.opinion_choice.${o.my_answer.choice}`) })}</p>`}
           ${o.result && html`<div data-testid="opinion-result">
             <p>${t('vote.cast_of', { cast: o.result.yes + o.result.no + o.result.abstain, eligible: o.eligible })}:
-              ${CHOICES.map((c) => `${t(`choice.${c}`)} ${o.result[c]}`).join(' · ')}</p>
+              ${CHOICES.map((c) => `${t(`record.opinion_choice.${c}`)} ${o.result[c]}`).join(' · ')}</p>
             <${Outcome} passed=${o.result.passed} /></div>`}
         </section>
         ${o.may_answer && html`<${AnswerForm} opinion=${o} reload=${reload} />`}

@@ -1,16 +1,24 @@
 // The secretary's and the chair's console beside their viewer: start and end the meeting,
-// choose what the room sees, open and close votes with the live tally, check people in,
+// choose what the room sees, open and close votes (each on the agenda item the secretary
+// chooses, the current one by default) with the live tally, check people in,
 // set each person's attendance (present, remote, absent with a reason, excused, and who holds
 // an absent member's proxy), and see who is connected and whether they follow the presenter.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
+import { formatDateTime } from '../format.js';
 import { t } from '../i18n.js';
-import { findDocument, findItem, VOTER_ROLES } from '../meeting-state.js';
+import {
+  AWAY_STATES, findDocument, findItem, isAway, isPresent, VOTER_ROLES,
+} from '../meeting-state.js';
 import { roleLabel } from '../ui/badges.js';
 import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox } from '../ui/feedback.js';
 import { CandidateBars, ChoiceBars, Outcome, resultSummary } from '../ui/vote-result.js';
+import { ScreenControls } from './screen-controls.js';
+
+// Bodies whose quorum the law fixes: a vote without it cannot be opened, so no override.
+const LEGAL_KINDS = ['people_committee', 'people_council'];
 
 // One request at a time, its refusal shown where the button is.
 function useAction() {
@@ -59,6 +67,8 @@ function MeetingControls({ state, action }) {
         <a class="btn" href=${`/m/${id}/screen`} target="_blank" rel="noopener"
           data-testid="screen-link">${t('console.open_screen')}</a>
       </div>
+      ${meeting.started_at && html`<p class="small muted" data-testid="console-started">
+        ${t('record.started_at', { when: formatDateTime(meeting.started_at) })}</p>`}
       ${confirming && html`
         <${ConfirmDialog} title=${t('console.end_confirm_title')} confirmLabel=${t('console.end')}
           danger busy=${action.busy === 'end'} onConfirm=${end}
@@ -87,7 +97,7 @@ function PresenterControls({ state, update, viewing, action, conn }) {
   return html`
     <div class="console-block" data-testid="presenter">
       <h3>${t('console.presenting')}</h3>
-      ${item && html`<p class="small muted">${t('tablet.item_n', { n: item.position })}: ${item.title}</p>`}
+      ${item && html`<p class="small muted">${t('tablet.item_n', { n: item.number })}: ${item.title}</p>`}
       ${found ? html`
         <p class="presenting-now" data-testid="present-state" data-document=${p.document_id}
           data-page=${p.page}>${t('console.presenting_now', { title: found.doc.title || found.doc.filename })}${' · '}<strong>${t('common.page_of', { page: p.page, count: found.doc.page_count })}</strong></p>
@@ -108,7 +118,7 @@ function PresenterControls({ state, update, viewing, action, conn }) {
       <ol class="present-items">
         ${state.items.map((it) => html`
           <li key=${it.id} class=${it.id === p.item_id ? 'presented' : ''}>
-            <span class="item-no">${it.position}</span>
+            <span class="item-no">${it.number}</span>
             <div class="grow">
               <p class="item-title">${it.title}</p>
               <div class="row wrap">
@@ -128,20 +138,30 @@ function PresenterControls({ state, update, viewing, action, conn }) {
     </div>`;
 }
 
+const PRESETS = ['people_committee', 'people_council', 'people_council_two_thirds', 'company_board'];
+
+// "Nội dung 2: Kế hoạch …": the agenda item a vote belongs to.
+function itemLabel(state, itemId) {
+  const item = findItem(state, itemId);
+  return item ? t('record.vote_under_item', { n: item.number, title: item.title }) : '';
+}
+
 function VoteControls({ state, action }) {
   const { meeting, open_vote: vote, presentation } = state;
-  const item = findItem(state, presentation.item_id);
-  const suggestion = item ? t('console.vote_default', { title: item.title }) : '';
-  const [question, setQuestion] = useState(suggestion);
-  const [touched, setTouched] = useState(false);
+  const current = presentation.item_id;
+  // The vote's item follows the presented one until the secretary chooses another.
+  const [itemId, setItemId] = useState(current ?? state.items[0]?.id ?? null);
+  const [chosen, setChosen] = useState(false);
+  useEffect(() => { if (!chosen && current != null) setItemId(current); }, [current]);
+  const item = findItem(state, itemId);
+  // Empty: the server puts the item's default question, in the body's language.
+  const [question, setQuestion] = useState('');
   const [kind, setKind] = useState('named');
   const [options, setOptions] = useState('');
   const [maxMarks, setMaxMarks] = useState(1);
   const [preset, setPreset] = useState('');
   const [seconds, setSeconds] = useState('');
   const [override, setOverride] = useState(false);
-  // Follow the presented item until the secretary types a question of their own.
-  useEffect(() => { if (!touched) setQuestion(suggestion); }, [suggestion]);
 
   const open = (event) => {
     event.preventDefault();
@@ -154,7 +174,8 @@ function VoteControls({ state, action }) {
         ...(seconds ? { seconds: Number(seconds) } : {}),
         ...(override ? { override_quorum: true } : {}),
       });
-      setTouched(false);
+      setQuestion('');
+      setChosen(false);
       setOverride(false);
     });
   };
@@ -167,6 +188,8 @@ function VoteControls({ state, action }) {
       <h3>${t('console.vote')}</h3>
       ${vote ? html`
         <p class="vote-question">${vote.question}</p>
+        ${vote.item_id && html`<p class="small muted" data-testid="console-vote-item"
+          data-item=${vote.item_id}>${itemLabel(state, vote.item_id)}</p>`}
         <p class="small muted" data-testid="console-vote-kind">${vote.kind ? t(`vote.kind_${vote.kind}`) : ''}</p>
         ${vote.kind === 'secret'
           ? html`<p class="small muted">${t('console.secret_no_tally')}</p>`
@@ -184,9 +207,20 @@ function VoteControls({ state, action }) {
           disabled=${action.busy !== null} onClick=${cancel}>${t('console.cancel_vote')}</button>`
       : meeting.status === 'running' ? html`
         <form onSubmit=${open}>
+          <label class="field"><span>${t('record.vote_item')}</span>
+            <select value=${itemId == null ? '' : String(itemId)} data-testid="vote-item-input"
+              onChange=${(e) => { setItemId(Number(e.target.value)); setChosen(true); }}>
+              ${state.items.map((it) => html`<option value=${String(it.id)} key=${it.id}>
+                ${t(it.id === current ? 'record.vote_item_current' : 'record.vote_item_option',
+                  { n: it.number, title: it.title })}</option>`)}
+            </select>
+            <small class="muted">${t('record.vote_item_hint')}</small></label>
           <label class="field"><span>${t('console.vote_question')}</span>
-            <textarea rows="2" required value=${question} data-testid="vote-question-input"
-              onInput=${(e) => { setQuestion(e.target.value); setTouched(true); }}></textarea></label>
+            <textarea rows="2" value=${question} data-testid="vote-question-input"
+              placeholder=${item?.vote_question || ''}
+              onInput=${(e) => setQuestion(e.target.value)}></textarea>
+            ${item && !question.trim() && html`<small class="muted" data-testid="vote-question-default">
+              ${t('record.question_default', { question: item.vote_question })}</small>`}</label>
           <label class="field"><span>${t('console.vote_kind')}</span>
             <select value=${kind} data-testid="vote-kind-input" onChange=${(e) => setKind(e.target.value)}>
               ${['named', 'counts', 'secret'].map((k) => html`<option value=${k} key=${k}>${t(`vote.kind_${k}`)}</option>`)}
@@ -200,19 +234,18 @@ function VoteControls({ state, action }) {
           <label class="field"><span>${t('console.vote_preset')}</span>
             <select value=${preset} data-testid="vote-preset-input" onChange=${(e) => setPreset(e.target.value)}>
               <option value="">${t('console.vote_preset_body')}</option>
-              <option value="people_committee">UBND</option>
-              <option value="people_council">HĐND</option>
-              <option value="people_council_two_thirds">HĐND (2/3)</option>
-              <option value="company_board">HĐQT</option>
+              ${PRESETS.map((k) => html`<option value=${k} key=${k}>${t(`record.preset.${k}`)}</option>`)}
             </select></label>
           <label class="field"><span>${t('console.vote_timer')}</span>
             <input type="number" min="5" value=${seconds} data-testid="vote-timer-input"
               onInput=${(e) => setSeconds(e.target.value)} /></label>
-          ${state.quorum && !state.quorum.quorum && html`<label class="field-check">
+          ${state.quorum && !state.quorum.quorum && (LEGAL_KINDS.includes(state.meeting.body_kind)
+            ? html`<p class="notice notice-warn small" data-testid="quorum-by-law">${t('console.quorum_by_law')}</p>`
+            : html`<label class="field-check">
             <input type="checkbox" checked=${override} data-testid="vote-override-input"
-              onChange=${(e) => setOverride(e.target.checked)} /> ${t('console.override_quorum')}</label>`}
+              onChange=${(e) => setOverride(e.target.checked)} /> ${t('console.override_quorum')}</label>`)}
           <button type="submit" class="btn btn-primary btn-block" data-testid="open-vote"
-            disabled=${action.busy !== null || !question.trim()}>${t('console.open_vote')}</button>
+            disabled=${action.busy !== null || (!question.trim() && !item)}>${t('console.open_vote')}</button>
         </form>`
       : html`<p class="muted small">${t('console.vote_needs_running')}</p>`}
       ${past.length > 0 && html`
@@ -221,6 +254,8 @@ function VoteControls({ state, action }) {
           <ul>${past.slice().reverse().map((v) => html`
             <li key=${v.id} data-testid=${`past-vote-${v.id}`}>
               <p>${v.question}</p>
+              <p class="small muted">${itemLabel(state, v.item_id)}${v.closed_at
+                ? ` · ${t('record.closed_at', { when: formatDateTime(v.closed_at) })}` : ''}</p>
               <p class="small">${resultSummary(v)}</p>
               <${Outcome} passed=${v.result.passed} vote=${v} />
             </li>`)}</ul>
@@ -236,9 +271,7 @@ function describePresence(c, state) {
 }
 
 const ATTENDANCE_STATES = ['present', 'remote', 'absent', 'excused'];
-const AWAY = ['absent', 'excused'];
-const attendanceOf = (p) => p.attendance || (p.checked_in ? 'present' : '');
-const isHere = (p) => ['present', 'remote'].includes(attendanceOf(p));
+const attendanceOf = (p) => p.attendance || '';
 
 function AttendanceBadge({ person }) {
   const st = attendanceOf(person) || 'none';
@@ -252,10 +285,10 @@ function AttendanceForm({ person, participants, proxiesAllowed, busy, onSave, on
   const [st, setSt] = useState(attendanceOf(person) || 'present');
   const [reason, setReason] = useState(person.absence_reason || '');
   const [proxy, setProxy] = useState(person.proxy_user_id ? String(person.proxy_user_id) : '');
-  const away = AWAY.includes(st);
+  const away = AWAY_STATES.includes(st);
   const voter = VOTER_ROLES.includes(person.role);
   const holders = participants.filter((p) => p.user_id !== person.user_id && VOTER_ROLES.includes(p.role)
-    && (isHere(p) || p.user_id === person.proxy_user_id));
+    && (isPresent(p) || p.user_id === person.proxy_user_id));
   const id = person.user_id;
   const save = (event) => {
     event.preventDefault();
@@ -270,7 +303,7 @@ function AttendanceForm({ person, participants, proxiesAllowed, busy, onSave, on
         <select value=${st} data-testid="attendance-state-input" onChange=${(e) => setSt(e.target.value)}>
           ${ATTENDANCE_STATES.map((x) => html`<option value=${x} key=${x}>${t(`att.state.${x}`)}</option>`)}
         </select></label>
-      ${away && html`<label class="field"><span>${t('att.reason')}</span>
+      ${away && html`<label class="field"><span>${t(st === 'excused' ? 'att.reason' : 'record.note')}</span>
         <input type="text" maxlength="300" value=${reason} data-testid="attendance-reason-input"
           onInput=${(e) => setReason(e.target.value)} /></label>`}
       ${away && proxiesAllowed && voter && html`<label class="field"><span>${t('att.proxy')}</span>
@@ -295,7 +328,7 @@ function Attendance({ state, action }) {
     byUser.get(c.user_id).push(c);
   }
   const names = new Map(participants.map((p) => [p.user_id, p.full_name]));
-  const present = participants.filter(isHere).length;
+  const present = participants.filter(isPresent).length;
   const running = meeting.status === 'running';
   const checkIn = (userId) => action.run(`checkin-${userId}`,
     () => post(`/api/meetings/${meeting.id}/check-in`, { user_id: userId }));
@@ -315,7 +348,7 @@ function Attendance({ state, action }) {
       <ul class="people">
         ${participants.map((p) => {
           const devices = byUser.get(p.user_id) || [];
-          const held = participants.filter((x) => x.proxy_user_id === p.user_id && AWAY.includes(attendanceOf(x)));
+          const held = participants.filter((x) => x.proxy_user_id === p.user_id && isAway(x));
           return html`
             <li key=${p.user_id} class="person" data-testid=${`person-${p.user_id}`}
               data-checked-in=${String(p.checked_in)} data-connected=${String(devices.length > 0)}
@@ -325,9 +358,10 @@ function Attendance({ state, action }) {
               <div class="grow">
                 <p><strong>${p.full_name}</strong> <span class="muted small">${roleLabel(p.role)}</span></p>
                 ${p.role === 'guest' && html`<p class="small muted">${t('att.guest_not_counted')}</p>`}
-                ${AWAY.includes(attendanceOf(p)) && p.absence_reason && html`<p class="small"
-                  data-testid=${`absence-reason-${p.user_id}`}>${t('att.reason_line', { reason: p.absence_reason })}</p>`}
-                ${AWAY.includes(attendanceOf(p)) && p.proxy_user_id && html`<p class="small"
+                ${isAway(p) && p.absence_reason && html`<p class="small"
+                  data-testid=${`absence-reason-${p.user_id}`}>${t(p.attendance === 'excused'
+                    ? 'att.reason_line' : 'record.note_line', { reason: p.absence_reason })}</p>`}
+                ${isAway(p) && p.proxy_user_id && html`<p class="small"
                   data-testid=${`proxy-of-${p.user_id}`} data-proxy=${p.proxy_user_id}>
                   ${t('att.proxy_line', { name: names.get(p.proxy_user_id) || '—' })}</p>`}
                 ${held.length > 0 && html`<p class="small muted" data-testid=${`holds-proxy-${p.user_id}`}>
@@ -363,6 +397,7 @@ export function Console({ state, update, viewing, conn }) {
       <${PresenterControls} state=${state} update=${update} viewing=${viewing} action=${action}
         conn=${conn} />
       <${VoteControls} state=${state} action=${action} />
+      <${ScreenControls} state=${state} action=${action} />
       <${Attendance} state=${state} action=${action} />
     </section>`;
 }

@@ -66,7 +66,7 @@ export function MeetingSearch({ state, onChoose }) {
         <ol class="search-groups">
           ${groups.map(([documentId, docHits]) => {
             const found = findDocument(state, documentId);
-            const title = found ? `${found.item.position}. ${found.doc.title || found.doc.filename}`
+            const title = found ? `${found.item.number}. ${found.doc.title || found.doc.filename}`
               : docHits[0].title;
             return html`
               <li key=${documentId} class="search-group" data-testid="search-group"

@@ -1,5 +1,6 @@
 // A meeting kept live in a component: the HTTP snapshot first, then the WebSocket
-// (realtime.js) with every publication applied through meeting-state.js.
+// (realtime.js) with every publication applied through meeting-state.js, and handed to
+// whoever listens (the annotations, the presenter's pointer and ink: they keep their own state).
 
 import { useCallback, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
@@ -13,7 +14,7 @@ export function useMeeting(meetingId, { device } = {}) {
   const [terminal, setTerminal] = useState(null);
   const [loadError, setLoadError] = useState(null);
   const [liveCount, setLiveCount] = useState(0);
-  const held = useRef({ state: null, conn: null });
+  const held = useRef({ state: null, conn: null, listeners: new Set() });
 
   // Every change goes through here, so publications apply to the latest state in order.
   const update = useCallback((change) => {
@@ -25,14 +26,25 @@ export function useMeeting(meetingId, { device } = {}) {
     let stopped = false;
     const url = `/api/meetings/${meetingId}`;
     // A roomful of tablets hears `agenda.changed` at once: spread their reloads over a
-    // second or so, and fold a burst of changes into one reload.
+    // second or so, and fold a burst of changes into one reload. A change heard while the
+    // reload is already on its way may be missing from its answer: one more reload follows.
     let reloading = null;
+    let again = false;
     const reloadAgenda = () => {
-      if (reloading) return;
-      reloading = setTimeout(() => get(url).then(
-        (snap) => !stopped && update((s) => (s ? withAgenda(s, snap) : fromSnapshot(snap))),
-        () => {},
-      ).finally(() => { reloading = null; }), Math.random() * 1500);
+      if (reloading) {
+        again = true;
+        return;
+      }
+      reloading = setTimeout(() => {
+        again = false;
+        get(url).then(
+          (snap) => !stopped && update((s) => (s ? withAgenda(s, snap) : fromSnapshot(snap))),
+          () => {},
+        ).finally(() => {
+          reloading = null;
+          if (again && !stopped) reloadAgenda();
+        });
+      }, Math.random() * 1500);
     };
     // The HTTP snapshot first: the page shows at once, and a reconnect from the positions
     // kept in sessionStorage then only adds what happened since.
@@ -45,6 +57,7 @@ export function useMeeting(meetingId, { device } = {}) {
         onPublication: (pub) => {
           update((s) => applyPublication(s, pub));
           if (pub.type === 'agenda.changed') reloadAgenda();
+          held.current.listeners.forEach((fn) => fn(pub));
         },
         onPresence: (data) => update((s) => s && { ...s, presence: data.connections }),
         onState: setConnState,
@@ -68,5 +81,10 @@ export function useMeeting(meetingId, { device } = {}) {
   return {
     state, update, connState, terminal, loadError, liveCount,
     conn: () => held.current.conn,
+    // listen(fn) → stop(): fn(publication) for every publication from now on.
+    listen: useCallback((fn) => {
+      held.current.listeners.add(fn);
+      return () => held.current.listeners.delete(fn);
+    }, []),
   };
 }

@@ -5,7 +5,7 @@
 import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
-import { applyPublication, lastClosedVote, VOTER_ROLES } from '../meeting-state.js';
+import { applyPublication, isAway, lastClosedVote, VOTER_ROLES } from '../meeting-state.js';
 import { ErrorBox } from '../ui/feedback.js';
 import { CHOICES, VoteResult } from '../ui/vote-result.js';
 
@@ -89,15 +89,17 @@ export function VotePanel({ state, update, conn }) {
     return html`
       <section class="panel vote-panel closed" data-testid="vote-panel" data-vote=${closed.id}>
         <h2 class="pane-title">${t('vote.result')}</h2>
-        <${VoteResult} vote=${closed} />
+        <${VoteResult} vote=${closed} council=${state.meeting.body_kind === 'people_council'} />
       </section>`;
   }
 
   const voter = VOTER_ROLES.includes(role);
-  const proxies = voter ? vote.proxy_for || [] : [];
+  // Excluded from the vote's item (conflict of interest): no ballot, not even as a proxy.
+  const withdrawn = (state.items || []).some((i) => i.id === vote.item_id && i.withdrawn);
+  const proxies = voter && !withdrawn ? vote.proxy_for || [] : [];
   // The server refuses a ballot from a member recorded absent: say so before they try.
   const myLine = (state.participants || []).find((p) => p.user_id === state.me.user_id);
-  const away = voter && ['absent', 'excused'].includes(myLine?.attendance) && !vote.voted;
+  const away = voter && isAway(myLine) && !vote.voted;
   const mine = { voted: vote.voted, choice: vote.my_choice, marks: vote.my_marks };
   return html`
     <section class="panel vote-panel open" data-testid="vote-panel" data-vote=${vote.id}
@@ -106,7 +108,8 @@ export function VotePanel({ state, update, conn }) {
       <p class="vote-question" data-testid="vote-question">${vote.question}</p>
       ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
       ${away && html`<p class="notice notice-warn" data-testid="vote-absent">${t('vote.must_check_in')}</p>`}
-      ${voter && !away && html`<div class="ballot" data-testid="own-ballot">
+      ${voter && withdrawn && html`<p class="notice notice-warn" data-testid="vote-withdrawn">${t('withdrawn.vote')}</p>`}
+      ${voter && !away && !withdrawn && html`<div class="ballot" data-testid="own-ballot">
         ${proxies.length > 0 && html`<h3 class="ballot-title">${t('vote.own_ballot')}</h3>`}
         <${Ballot} vote=${vote} cast=${mine} onCast=${(c) => cast(c)} pending=${pendingFor('me')} />
       </div>`}

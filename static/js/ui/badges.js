@@ -1,4 +1,5 @@
-// Small labels: a meeting's status, the live connection, a person's role.
+// Small labels: a meeting's status, the live connection, a person's role, a document that
+// reached the members after the deadline.
 
 import { html } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { t } from '../i18n.js';
@@ -17,3 +18,9 @@ export function ConnBadge({ state }) {
 }
 
 export const roleLabel = (role) => (role ? t(`role.${role}`) : '');
+
+export function LateBadge({ doc }) {
+  return doc.late
+    ? html`<span class="badge badge-warn badge-late" data-testid=${`late-${doc.id}`}>${t('prep.late')}</span>`
+    : null;
+}

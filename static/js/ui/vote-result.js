@@ -3,15 +3,23 @@
 // votes the rule asks for.
 
 import { html } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { t } from '../i18n.js';
+import { STRINGS, t } from '../i18n.js';
 
 export const CHOICES = ['yes', 'no', 'abstain'];
 
-export function ruleText(rule) {
+const gcd = (a, b) => (b ? gcd(b, a % b) : a);
+
+// "quá nửa tổng số thành viên", "ít nhất hai phần ba tổng số đại biểu Hội đồng nhân dân"
+// (council: the body is a People's Council), as meetings/votes/majority.py `Rule.text` says.
+export function ruleText(rule, council = false) {
   if (!rule) return '';
+  const d = gcd(rule.numerator, rule.denominator) || 1;
+  const key = `rule.frac_${rule.numerator / d}_${rule.denominator / d}`;
+  const basis = council && STRINGS[`rule.basis.${rule.basis}_council`]
+    ? `rule.basis.${rule.basis}_council` : `rule.basis.${rule.basis}`;
   return t(rule.strict ? 'rule.more_than' : 'rule.at_least', {
-    frac: `${rule.numerator}/${rule.denominator}`,
-    basis: t(`rule.basis.${rule.basis}`),
+    frac: STRINGS[key] ? t(key) : `${rule.numerator}/${rule.denominator}`,
+    basis: t(basis),
   });
 }
 
@@ -94,7 +102,7 @@ export function Outcome({ passed, vote = null }) {
 }
 
 // A closed vote's chart, the count cast, the rule and its threshold, and the outcome.
-export function VoteResult({ vote, testid = 'vote-result', barsTestid = null, metaClass = 'muted small' }) {
+export function VoteResult({ vote, testid = 'vote-result', barsTestid = null, metaClass = 'muted small', council = false }) {
   const r = vote.result || {};
   const election = isElection(vote);
   const cast = election ? vote.counts?.cast ?? vote.counts?.ballots ?? 0
@@ -107,7 +115,7 @@ export function VoteResult({ vote, testid = 'vote-result', barsTestid = null, me
       ${election
         ? html`<${CandidateBars} vote=${vote} testid=${bars} threshold=${needed} />`
         : html`<${ChoiceBars} counts=${r} total=${vote.eligible} testid=${bars} threshold=${needed} />`}
-      <p class=${`vote-meta ${metaClass}`}>${t('vote.cast_of', { cast, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule) })}</p>
+      <p class=${`vote-meta ${metaClass}`}>${t('vote.cast_of', { cast, eligible: vote.eligible })}${' · '}${t('vote.rule', { rule: ruleText(vote.rule, council) })}</p>
       ${needed != null && html`<p class=${`vote-threshold ${metaClass}`} data-testid=${`${testid}-threshold`}
         data-needed=${needed}><span class="threshold-key" aria-hidden="true"></span>
         ${t(election ? 'vote.threshold_elect' : 'vote.threshold', { n: needed })}</p>`}

@@ -1,0 +1,292 @@
+"""Archive search benchmark (issue 15 §1): N sealed meetings with P pages of Vietnamese text
+(synthetic, from a vocabulary of administrative Vietnamese with a Zipf-like frequency),
+loaded straight into the index through `meetings.archive_search.bulk_store`, on SQLite FTS5
+and on PostgreSQL. Reported per engine: indexing time, index size, and p50/p95/p99 latency
+of `archive_search.search` (the whole answer: ranking, filters, access, snippets) over a mixed
+set of queries; beside it, in the same run and on the same folded text, the baseline: the
+same search with the engine replaced by a plain LIKE scan.
+
+One JSON object per line; the last is the summary.
+
+Measured 2026-11-30 on the shared 2-core CI machine (load average 5-13, other jobs running),
+10,000 meetings, 200,000 pages of 250 words, 80 queries an engine:
+SQLite FTS5 indexing 705 s, 917 MB (entries + index), p50/p95/p99 46/158/191 ms (LIKE scan
+55/754/1641 ms); PostgreSQL indexing 328 s, 784 MB, 66/152/208 ms (LIKE scan 336/27,884/
+28,413 ms). At a fifth of the size: SQLite 63/122/157 ms, PostgreSQL 61/133/192 ms.
+
+    .venv/bin/python bench/archive.py                               # 10,000 meetings, 200,000 pages
+    .venv/bin/python bench/archive.py --meetings 1000 --pages 20000 --engines sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from support import emit, percentile  # noqa: E402
+
+from meetings import archive_search  # noqa: E402
+from meetings.accounts import Actor  # noqa: E402
+from meetings.archive_search import Engine, Filters  # noqa: E402
+from meetings.db import Database, upgrade  # noqa: E402
+from meetings.models import (  # noqa: E402
+    ArchiveEntry,
+    ArchiveMeeting,
+    Body,
+    BodyMember,
+    GlobalRole,
+    Meeting,
+    MeetingStatus,
+    User,
+)
+
+PG_ADMIN = os.environ.get("PHONGHOP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# Administrative Vietnamese, most frequent first (the generator draws with weights 1/rank).
+VOCABULARY = (
+    "của và các có được trong cho là với đã theo về này việc năm xã ủy ban nhân dân tỉnh "
+    "thực hiện công tác kế hoạch báo cáo quản lý đơn vị cơ quan nhiệm vụ triển khai tình hình "
+    "kinh tế xã hội đầu tư phát triển hội đồng nghị quyết quyết định chủ tịch phó thành viên "
+    "đại biểu biên bản cuộc họp kết luận biểu quyết thông qua tán thành dự toán ngân sách thu "
+    "chi vốn dự án công trình giao thông thủy lợi trường học y tế giáo dục văn hóa an ninh "
+    "quốc phòng trật tự an toàn đất đai tài nguyên môi trường nông nghiệp sản xuất lúa diện "
+    "tích năng suất chăn nuôi hộ nghèo chính sách bảo hiểm lao động việc làm chuyển đổi số "
+    "dịch vụ công trực tuyến hồ sơ thủ tục hành chính cải cách giải quyết khiếu nại tố cáo "
+    "kiểm tra giám sát thanh tra phòng chống tham nhũng lãng phí tiết kiệm đê điều kè kênh "
+    "mương trạm bơm thiên tai bão lũ cứu nạn tỷ đồng triệu phần trăm tăng giảm so với cùng kỳ "
+    "đạt vượt chỉ tiêu giao ước thôn tổ dân phố nhà văn hóa đường trục nâng cấp xây dựng "
+    "cải tạo sửa chữa mở rộng quy hoạch điều chỉnh phê duyệt thẩm định tờ trình đề án "
+    "phương án chương trình mục tiêu quốc gia nông thôn mới đô thị văn minh giảm nghèo bền "
+    "vững đề nghị kiến nghị ý kiến thảo luận thống nhất bổ sung hoàn thiện trình ký ban hành "
+    "văn phòng thống kê tài chính kế toán địa chính xây dựng tư pháp hộ tịch công an quân sự "
+    "mặt trận tổ quốc đoàn thanh niên hội phụ nữ nông dân cựu chiến binh người cao tuổi"
+).split()
+RARE = ["kè đá hộc", "trạm bơm Đồng Xá", "hạ tầng số", "đê tả Luộc", "cống Tiên Kiều",
+        "nhà văn hóa thôn Đông", "kênh Bắc Hưng Hải", "cầu Phố Giác"]
+WEIGHTS = [1.0 / (rank + 1) for rank in range(len(VOCABULARY))]
+
+QUERIES: list[dict[str, str]] = [
+    {"q": "ngân sách"},                      # common, two words
+    {"q": "ngan sach du toan"},              # no diacritics, four words
+    {"q": "dự toán ngân sách"},              # another order
+    {"q": "biên bản kết luận"},
+    {"q": "kè đá hộc"},                      # rare phrase
+    {"q": "ke da hoc"},
+    {"q": "trạm bơm Đồng Xá"},
+    {"q": "cong tien kieu"},
+    {"q": "chuyển đổi số dịch vụ công"},     # five common words
+    {"q": "của"},                            # the most common word of all
+    {"q": "thủy lợi", "vote": "passed"},
+    {"q": "đê điều", "from": "2025-01-01", "to": "2025-06-30"},
+    {"q": "nông thôn mới", "body": "3"},
+    {"q": "giải quyết khiếu nại", "signer": "nguyen van"},
+    {"q": "không có từ này"},                # nothing found
+    {"q": "", "number": "05/BB-UBND"},       # filters only
+]
+
+
+def page_text(rng: random.Random, words: int) -> str:
+    body = rng.choices(VOCABULARY, weights=WEIGHTS, k=words)
+    if rng.random() < 0.02:
+        body.insert(rng.randrange(len(body)), rng.choice(RARE))
+    return " ".join(body).capitalize() + "."
+
+
+class LikeScan:
+    """The baseline: every folded passage scanned with LIKE for each word (word-bounded),
+    no index, no rank but the passage's id."""
+
+    name = "like-scan"
+
+    def index(self, session: Session, first_id: int, last_id: int) -> None:
+        return None
+
+    def match(self, query: Select[Any], words: list[str], floor: int | None = None
+              ) -> tuple[Select[Any], Any]:
+        padded = sa.literal(" ") + col(ArchiveEntry.folded) + sa.literal(" ")
+        for word in words:
+            query = query.where(padded.like(f"% {word} %"))
+        return query, col(ArchiveEntry.id)
+
+    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
+        return None
+
+    def size(self, session: Session) -> int:
+        return 0
+
+
+def load(db: Database, meetings: int, pages: int, words: int, seed: int) -> dict[str, Any]:
+    """Bodies, people, sealed meetings and their facets; then the passages through the
+    module, timed."""
+    rng = random.Random(seed)
+    with db.write() as s:
+        bodies = []
+        for i in range(20):
+            body = Body(name=f"UBND xã Số {i + 1}", code="UBND")
+            s.add(body)
+            bodies.append(body)
+        user = User(username="bench", full_name="Bench", password_hash="x",
+                    global_role=GlobalRole.ADMIN.value)
+        archivist = User(username="luutru", full_name="Lưu Trữ", password_hash="x",
+                         global_role=GlobalRole.ARCHIVIST.value)
+        s.add_all([user, archivist])
+        s.flush()
+        s.add(BodyMember(body_id=bodies[2].id or 0, user_id=archivist.id or 0, voting=False))
+        start = datetime(2020, 1, 1, tzinfo=UTC)
+        s.execute(sa.insert(Meeting), [
+            {"id": m + 1, "body_id": bodies[m % 20].id, "title": f"Phiên họp số {m + 1}",
+             "search_text": "", "place": "", "starts_at": start + timedelta(hours=6 * m),
+             "status": MeetingStatus.SEALED.value, "created_by": user.id, "current_page": 1,
+             "created_at": start, "cancel_reason": "", "kind": "regular"}
+            for m in range(meetings)])
+        s.execute(sa.insert(ArchiveMeeting), [
+            {"meeting_id": m + 1, "body_id": bodies[m % 20].id,
+             "starts_at": start + timedelta(hours=6 * m), "number": m // 20 % 60 + 1,
+             "code": "UBND", "signers": "| nguyen van " + rng.choice("abcdefgh") + " |",
+             "participants": "|", "votes_passed": rng.randint(0, 2),
+             "votes_failed": rng.randint(0, 1)} for m in range(meetings)])
+        admin = Actor(user.id or 0, "bench", "Bench", GlobalRole.ADMIN.value)
+        scoped = Actor(archivist.id or 0, "luutru", "Lưu Trữ", GlobalRole.ARCHIVIST.value)
+    began = time.perf_counter()
+    entry_id = 0
+    per_meeting = max(1, pages // meetings)
+    engine = None
+    for first in range(0, meetings, 200):
+        rows: list[dict[str, Any]] = []
+        for m in range(first + 1, min(meetings, first + 200) + 1):
+            for p in range(per_meeting):
+                entry_id += 1
+                rows.append({"id": entry_id, "meeting_id": m, "kind": "document",
+                             "title": f"Tài liệu {m}", "document_id": m, "version": 1,
+                             "page": p + 1, "text": page_text(rng, words)})
+        with db.write() as s:
+            engine = engine or archive_search.engine_for(s)
+            archive_search.bulk_store(s, engine, rows)
+    indexing = time.perf_counter() - began
+    with db.read() as s:
+        assert engine is not None
+        size = engine.size(s)
+    return {"indexing_s": round(indexing, 1), "index_bytes": size, "passages": entry_id,
+            "actors": (admin, scoped)}
+
+
+def latencies(db: Database, actors: tuple[Actor, Actor], engine: Engine | None, rounds: int
+              ) -> tuple[list[float], list[int]]:
+    times: list[float] = []
+    found: list[int] = []
+    for r in range(rounds):
+        for i, q in enumerate(QUERIES):
+            actor = actors[(i + r) % 2]
+            f = Filters(text=q.get("q", ""), body_id=int(q["body"]) if "body" in q else None,
+                        date_from=datetime.fromisoformat(q["from"]).replace(tzinfo=UTC)
+                        if "from" in q else None,
+                        date_to=datetime.fromisoformat(q["to"]).replace(tzinfo=UTC)
+                        if "to" in q else None,
+                        number=q.get("number", ""), signer=q.get("signer", ""),
+                        vote=q.get("vote", ""), limit=20)
+            began = time.perf_counter()
+            with db.read() as s:
+                out = archive_search.search(s, actor, f, engine)
+            times.append((time.perf_counter() - began) * 1000)
+            if r == 0:
+                found.append(len(out["meetings"]))
+    return times, found
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    return {f"p{int(q * 100)}_ms": round(percentile(times, q), 2) for q in (0.5, 0.95, 0.99)}
+
+
+def reuse(db: Database) -> dict[str, Any]:
+    """A database a previous run loaded (--reuse-sqlite): its size and actors; no indexing."""
+    with db.read() as s:
+        size = archive_search.engine_for(s).size(s)
+        passages = s.execute(sa.select(sa.func.count()).select_from(ArchiveEntry)).scalar()
+        users = {u.username: u for u in s.exec(sa.select(User)).scalars()}  # type: ignore[call-overload]
+    admin, archivist = users["bench"], users["luutru"]
+    return {"indexing_s": None, "index_bytes": size, "passages": passages, "reused": True,
+            "actors": (Actor(admin.id, "bench", "Bench", GlobalRole.ADMIN.value),
+                       Actor(archivist.id, "luutru", "Lưu Trữ", GlobalRole.ARCHIVIST.value))}
+
+
+def run_engine(name: str, url: str, args: argparse.Namespace, reused: bool = False
+               ) -> dict[str, Any]:
+    if not reused:
+        upgrade(url)
+    db = Database(url)
+    try:
+        loaded = reuse(db) if reused else load(db, args.meetings, args.pages, args.words,
+                                                args.seed)
+        actors = loaded.pop("actors")
+        if name == "postgresql":
+            with db.write() as s:
+                s.execute(sa.text("ANALYZE"))
+        latencies(db, actors, None, 1)  # warm the caches
+        times, found = latencies(db, actors, None, args.rounds)
+        base_times, base_found = latencies(db, actors, LikeScan(), max(1, args.rounds // 5))
+        record = {"engine": name, **loaded, "queries": len(times), **summary(times),
+                  "found_per_query": found,
+                  "baseline": {"engine": "like-scan", "queries": len(base_times),
+                               **summary(base_times), "found_per_query": base_found}}
+        emit(record)
+        return record
+    finally:
+        db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--meetings", type=int, default=10_000)
+    parser.add_argument("--pages", type=int, default=200_000)
+    parser.add_argument("--words", type=int, default=250, help="words per page")
+    parser.add_argument("--rounds", type=int, default=10, help="times the query set runs")
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--reuse-sqlite", default="",
+                        help="measure the queries on a SQLite file an earlier run loaded "
+                             "(its indexing time is that run's)")
+    args = parser.parse_args()
+    emit({"bench": "archive", "meetings": args.meetings, "pages": args.pages,
+          "words_per_page": args.words, "queries": len(QUERIES), "rounds": args.rounds})
+    results = []
+    with tempfile.TemporaryDirectory(prefix="phonghop-bench-archive-") as tmp:
+        for name in args.engines:
+            if name == "sqlite":
+                path = args.reuse_sqlite or f"{tmp}/archive.db"
+                results.append(run_engine(name, f"sqlite:///{path}", args,
+                                          reused=bool(args.reuse_sqlite)))
+                continue
+            admin = sa.create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
+                                     isolation_level="AUTOCOMMIT")
+            dbname = f"phonghop_bench_archive_{os.getpid()}"
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
+            try:
+                results.append(run_engine(name, PG_ADMIN.rsplit("/", 1)[0] + f"/{dbname}", args))
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+                admin.dispose()
+    emit({"summary": "archive", "target_p95_ms": 100,
+          "engines": {r["engine"]: {"p95_ms": r["p95_ms"], "baseline_p95_ms":
+                                    r["baseline"]["p95_ms"], "indexing_s": r["indexing_s"],
+                                    "index_mb": round(r["index_bytes"] / 1e6, 1),
+                                    "passages": r["passages"],
+                                    "p95_under_target": r["p95_ms"] < 100} for r in results}})
+
+
+if __name__ == "__main__":
+    main()

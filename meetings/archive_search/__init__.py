@@ -1,0 +1,364 @@
+"""The archive's full-text search (issue 15 §1): what a sealed meeting puts in the index (its
+heading, agenda, conclusions, the signed minutes page by page, every version of every document
+page by page), and the search with its filters, access rules, ranking and snippets.
+
+One interface, two engines (`engines`): SQLite FTS5 and PostgreSQL full-text search; both
+index the text folded here (`words`: đ -> d, no diacritics), so "bien ban" finds "biên bản"
+and the other way round, in any word order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pymupdf
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from meetings.access import archive_bodies, require_archivist
+from meetings.accounts import Actor
+from meetings.archive_search.engines import Engine, Fts5, PostgresFts, engine_for
+from meetings.archive_search.words import (
+    Segment,
+    clean,
+    exact_count,
+    exact_patterns,
+    exact_words,
+    folded_words,
+    snippet,
+    terms,
+)
+from meetings.documents.blobs import BlobStore
+from meetings.errors import invalid
+from meetings.models import (
+    AgendaItem,
+    ArchiveEntry,
+    ArchiveMeeting,
+    Body,
+    Document,
+    DocumentPage,
+    DocumentPolicy,
+    DocumentVersion,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Participant,
+    Role,
+    User,
+    Vote,
+)
+from meetings.text import fold
+from meetings.views import meeting_view
+
+__all__ = ["Engine", "Filters", "Fts5", "PostgresFts", "backfill", "bulk_store", "engine_for",
+           "index_meeting", "parse_number", "search"]
+
+MAX_HITS = 200  # ranked passages read per query; meetings are listed by their best one
+# A query whose words are on more passages than this ranks the newest of them only (each
+# ranked passage costs a score; with 200,000 pages a word like "của" is on nearly all, and
+# ranking 1,000 keeps such a query near 100 ms on a loaded 2-core machine: bench/archive.py).
+BROAD = 1000
+HITS_PER_MEETING = 3
+VOTE_RESULTS = ("passed", "failed", "none")
+ACCESS_LEVELS = ("normal", "confidential")
+
+
+# --- Indexing ---------------------------------------------------------------------------------
+
+
+def _entry(meeting_id: int, kind: str, title: str, text: str, **where: int | None
+           ) -> ArchiveEntry:
+    text = clean(text)
+    return ArchiveEntry(meeting_id=meeting_id, kind=kind, title=clean(title)[:300], text=text,
+                        folded=folded_words(text), **where)
+
+
+def passages(session: Session, blobs: BlobStore, meeting: Meeting) -> list[ArchiveEntry]:
+    """Everything of a sealed meeting that the archive searches, one passage per page."""
+    assert meeting.id is not None
+    mid = meeting.id
+    body = session.get(Body, meeting.body_id)
+    out = [_entry(mid, "meeting", meeting.title,
+                  " ".join([meeting.title, meeting.place, body.name if body else ""]))]
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == mid)
+                         .order_by(col(AgendaItem.position))).all()
+    for item in items:
+        out.append(_entry(mid, "item", item.title, f"{item.title} {item.presenter}"))
+        if item.conclusion.strip():
+            out.append(_entry(mid, "conclusion", item.title, item.conclusion))
+    minutes = session.get(Minutes, mid)
+    if minutes is not None and minutes.general_conclusion.strip():
+        out.append(_entry(mid, "conclusion", "Kết luận chung", minutes.general_conclusion))
+    if minutes is not None and minutes.signed_sha256 and blobs.exists(minutes.signed_sha256):
+        # (a missing file is the integrity check's to report; the rest is still indexed)
+        with pymupdf.open(stream=blobs.get(minutes.signed_sha256), filetype="pdf") as pdf:
+            for number, page in enumerate(pdf, start=1):
+                out.append(_entry(mid, "minutes", "Biên bản", page.get_text(), page=number))
+    documents = session.exec(select(Document, DocumentVersion)
+                             .join(DocumentVersion,
+                                   col(DocumentVersion.document_id) == col(Document.id))
+                             .where(Document.meeting_id == mid)
+                             .order_by(col(Document.id), col(DocumentVersion.number))).all()
+    for document, version in documents:
+        pages = session.exec(select(DocumentPage).where(DocumentPage.sha256 == version.sha256)
+                             .order_by(col(DocumentPage.page))).all()
+        for page in pages:
+            words = " ".join(str(w[4]) for w in json.loads(page.words or "[]"))
+            out.append(_entry(mid, "document", document.title, words, document_id=document.id,
+                              version=version.number, page=page.page))
+    return out
+
+
+def facets(session: Session, meeting: Meeting) -> ArchiveMeeting:
+    """What the filters read of a sealed meeting."""
+    assert meeting.id is not None
+    minutes = session.get(Minutes, meeting.id)
+    body = session.get(Body, meeting.body_id)
+    people = session.exec(select(Participant.role, User.full_name)
+                          .join(User, col(User.id) == col(Participant.user_id))
+                          .where(Participant.meeting_id == meeting.id)).all()
+    signers = [minutes.signer_name or "" if minutes else ""] + [
+        name for role, name in people if role in (Role.CHAIR.value, Role.SECRETARY.value)]
+    votes = session.exec(select(Vote.passed).where(Vote.meeting_id == meeting.id)).all()
+    return ArchiveMeeting(
+        meeting_id=meeting.id, body_id=meeting.body_id, starts_at=meeting.starts_at,
+        number=minutes.number if minutes else None, code=(body.code if body else "").upper(),
+        signers=_names(signers), participants=_names([name for _r, name in people]),
+        votes_passed=sum(1 for p in votes if p is True),
+        votes_failed=sum(1 for p in votes if p is False),
+    )
+
+
+def _names(names: list[str]) -> str:
+    return "".join(f"| {fold(n)} " for n in names if n.strip()) + "|"
+
+
+def store(session: Session, engine: Engine, rows: list[ArchiveEntry]) -> None:
+    """Add passages to the entries and the engine's index."""
+    if not rows:
+        return
+    session.add_all(rows)
+    session.flush()
+    ids = [r.id or 0 for r in rows]
+    engine.index(session, min(ids), max(ids))
+
+
+def bulk_store(session: Session, engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Add many passages at once (ids given by the caller, the only writer): a bulk load
+    such as the benchmark's. Each row: meeting_id, kind, title, text and optionally
+    document_id, version, page; `folded` is computed here."""
+    if not rows:
+        return
+    values = [{"document_id": None, "version": None, "page": None} | r
+              | {"text": clean(r["text"]), "folded": folded_words(r["text"])} for r in rows]
+    session.execute(sa.insert(ArchiveEntry), values)
+    ids = [r["id"] for r in rows]
+    engine.index(session, min(ids), max(ids))
+
+
+def index_meeting(session: Session, blobs: BlobStore, meeting_id: int) -> int:
+    """Index a sealed meeting (in the transaction that seals it); the number of passages."""
+    meeting = session.get(Meeting, meeting_id)
+    assert meeting is not None and meeting.status == MeetingStatus.SEALED.value
+    if session.get(ArchiveMeeting, meeting_id) is not None:
+        return 0
+    session.add(facets(session, meeting))
+    rows = passages(session, blobs, meeting)
+    store(session, engine_for(session), rows)
+    return len(rows)
+
+
+def backfill(session: Session, blobs: BlobStore) -> int:
+    """Index the sealed meetings not in the index yet (sealed before migration 0050)."""
+    missing = session.exec(
+        select(Meeting.id).where(Meeting.status == MeetingStatus.SEALED.value,
+                                 col(Meeting.id).not_in(select(ArchiveMeeting.meeting_id)))
+    ).all()
+    for meeting_id in missing:
+        index_meeting(session, blobs, meeting_id or 0)
+    return len(missing)
+
+
+# --- Searching --------------------------------------------------------------------------------
+
+
+NUMBER = re.compile(r"^(?:s[oố]\s*:?\s*)?0*(\d{1,6})\s*(?:/\s*bb\s*-\s*([\w.-]+))?$", re.I)
+
+
+def parse_number(text: str) -> tuple[int, str]:
+    """'Số 05/BB-UBND' -> (5, 'UBND'); '5' -> (5, '')."""
+    found = NUMBER.match(" ".join(text.split()))
+    if found is None:
+        raise invalid("bad_number", "Số biên bản phải có dạng 05 hoặc 05/BB-UBND.",
+                      "A minutes number looks like 05 or 05/BB-UBND.", field="number")
+    return int(found.group(1)), (found.group(2) or "").upper()
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    body_id: int | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    number: str = ""
+    signer: str = ""
+    participant: str = ""
+    vote: str = ""  # passed, failed, none
+    access: str = ""  # normal, confidential
+    limit: int = 50
+    offset: int = 0
+
+
+def _confidential() -> Any:
+    return sa.exists().where(col(DocumentPolicy.meeting_id) == col(ArchiveMeeting.meeting_id),
+                             col(DocumentPolicy.confidential).is_(True))
+
+
+def _where(session: Session, actor: Actor, f: Filters) -> list[Any]:
+    """The filters and the archivist's scope, on `archive_meetings`."""
+    out: list[Any] = []
+    bodies = archive_bodies(session, actor)
+    if bodies is not None:
+        out.append(col(ArchiveMeeting.body_id).in_(bodies))
+    if f.body_id is not None:
+        out.append(col(ArchiveMeeting.body_id) == f.body_id)
+    if f.date_from is not None:
+        out.append(col(ArchiveMeeting.starts_at) >= f.date_from)
+    if f.date_to is not None:
+        out.append(col(ArchiveMeeting.starts_at) <= f.date_to)
+    if f.number.strip():
+        number, code = parse_number(f.number)
+        out.append(col(ArchiveMeeting.number) == number)
+        if code:
+            out.append(col(ArchiveMeeting.code) == code)
+    for column, wanted in ((ArchiveMeeting.signers, f.signer),
+                           (ArchiveMeeting.participants, f.participant)):
+        if fold(wanted):
+            escaped = fold(wanted).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            out.append(col(column).like(f"%{escaped}%", escape="\\"))
+    if f.vote:
+        if f.vote not in VOTE_RESULTS:
+            raise invalid("bad_vote", "Kết quả biểu quyết phải là passed, failed hoặc none.",
+                          "The vote result must be passed, failed or none.", field="vote")
+        out.append({"passed": col(ArchiveMeeting.votes_passed) > 0,
+                    "failed": col(ArchiveMeeting.votes_failed) > 0,
+                    "none": sa.and_(col(ArchiveMeeting.votes_passed) == 0,
+                                    col(ArchiveMeeting.votes_failed) == 0)}[f.vote])
+    if f.access:
+        if f.access not in ACCESS_LEVELS:
+            raise invalid("bad_access", "Mức độ tiếp cận phải là normal hoặc confidential.",
+                          "The access level must be normal or confidential.", field="access")
+        out.append(_confidential() if f.access == "confidential" else ~_confidential())
+    return out
+
+
+def _may_read_confidential(actor: Actor) -> Any:
+    """A confidential meeting's documents are read by its participants and by admins (who
+    may view any meeting); its other passages (minutes, agenda) stay findable."""
+    if actor.is_admin:
+        return sa.true()
+    return sa.or_(col(ArchiveEntry.kind) != "document", ~_confidential(),
+                  sa.exists().where(col(Participant.meeting_id) == col(ArchiveMeeting.meeting_id),
+                                    col(Participant.user_id) == actor.user_id))
+
+
+def bodies(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The bodies whose sealed meetings the actor may search (for the body filter)."""
+    scope = archive_bodies(session, actor)
+    query = select(Body).where(col(Body.id).in_(select(ArchiveMeeting.body_id).distinct()))
+    if scope is not None:
+        query = query.where(col(Body.id).in_(scope))
+    return [{"id": b.id, "name": b.name} for b in session.exec(query.order_by(col(Body.name)))]
+
+
+def search(session: Session, actor: Actor, f: Filters, engine: Engine | None = None
+           ) -> dict[str, Any]:
+    """Sealed meetings that hold every word of the query (accents ignored, any order), best
+    first, each with its best passages (page, snippet); without words, the meetings the
+    filters keep, newest first."""
+    require_archivist(actor)
+    return _search(session, actor, f, engine) | {"bodies": bodies(session, actor)}
+
+
+def _search(session: Session, actor: Actor, f: Filters, engine: Engine | None
+            ) -> dict[str, Any]:
+    where = _where(session, actor, f)
+    words = terms(f.text)
+    limit = max(1, min(f.limit, 200))
+    if not words:
+        listing = (select(ArchiveMeeting.meeting_id).where(*where)
+                   .order_by(col(ArchiveMeeting.starts_at).desc()).limit(limit).offset(f.offset))
+        ids = list(session.exec(listing).all())
+        return {"meetings": _meetings(session, [(i, []) for i in ids], []), "words": [],
+                "broad": False}
+    engine = engine or engine_for(session)
+    floor = engine.floor(session, words, BROAD)
+    ranked = _ranked(session, engine, words, [*where, _may_read_confidential(actor)], floor)
+    if floor is not None and not ranked:  # none of the newest passes the filters: all of them
+        ranked = _ranked(session, engine, words, [*where, _may_read_confidential(actor)], None)
+    entries = {e.id: e for e in session.exec(
+        select(ArchiveEntry).where(col(ArchiveEntry.id).in_(ranked))).all()}
+    # The engine ranks the folded words; among its best, the passages holding the words as
+    # typed (diacritics and all) come first, the engine's order kept otherwise.
+    typed = exact_patterns(exact_words(f.text) - set(words))  # typed with diacritics
+    order = sorted(range(len(ranked)),
+                   key=lambda i: (-exact_count(entries[ranked[i]].text, typed) if typed else 0,
+                                  i))
+    grouped: dict[int, list[ArchiveEntry]] = {}
+    for i in order:
+        entry = entries[ranked[i]]
+        grouped.setdefault(entry.meeting_id, []).append(entry)
+    chosen = list(grouped.items())[f.offset:f.offset + limit]
+    return {"meetings": _meetings(session, chosen, words),
+            "words": words, "broad": floor is not None}
+
+
+def _ranked(session: Session, engine: Engine, words: list[str], where: list[Any],
+            floor: int | None) -> list[int]:
+    """The ids of the best MAX_HITS passages holding every word, best first."""
+    base = (sa.select(col(ArchiveEntry.id)).select_from(ArchiveEntry)
+            .join(ArchiveMeeting, col(ArchiveMeeting.meeting_id) == col(ArchiveEntry.meeting_id)))
+    matched, rank = engine.match(base, words, floor)
+    query = (matched.add_columns(rank.label("rank")).where(*where)
+             .order_by(sa.text("rank"), col(ArchiveEntry.id)).limit(MAX_HITS))
+    return [row[0] for row in session.execute(query).all()]
+
+
+def _meetings(session: Session, chosen: list[tuple[int, list[ArchiveEntry]]],
+              words: list[str]) -> list[dict[str, Any]]:
+    """The chosen meetings as the archive lists them (three queries, whatever their number)."""
+    ids = [mid for mid, _ in chosen]
+    meetings = {m.id: m for m in session.exec(select(Meeting).where(col(Meeting.id).in_(ids)))}
+    minutes = {m.meeting_id: m for m in session.exec(
+        select(Minutes).where(col(Minutes.meeting_id).in_(ids)))}
+    bodies = {b.id: b for b in session.exec(
+        select(Body).where(col(Body.id).in_({m.body_id for m in meetings.values()})))}
+    out = []
+    for mid, hits in chosen:
+        meeting, row = meetings[mid], minutes.get(mid)
+        view = meeting_view(meeting, bodies.get(meeting.body_id))
+        view["minutes_number"] = row.number if row else None
+        view["sealed_at"] = row.sealed_at.isoformat() if row and row.sealed_at else None
+        view["hit_count"] = len(hits)
+        view["hits"] = [_hit(e, words) for e in hits[:HITS_PER_MEETING]]
+        out.append(view)
+    return out
+
+
+def _hit(entry: ArchiveEntry, words: list[str]) -> dict[str, Any]:
+    return {
+        "kind": entry.kind,
+        "title": entry.title,
+        "document_id": entry.document_id,
+        "version": entry.version,
+        "page": entry.page,
+        "snippet": [_segment(s) for s in snippet(entry.text, words)],
+    }
+
+
+def _segment(s: Segment) -> dict[str, Any]:
+    return {"text": s.text, "hit": s.hit}
