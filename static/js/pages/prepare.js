@@ -1,7 +1,7 @@
 // /m/{id}/prepare: the secretary sets up a meeting. The page loads the meeting and keeps its
 // channel live; the panels (static/js/prepare/panels.js) do the work.
 
-import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { PANELS } from '../prepare/panels.js';
@@ -23,7 +23,15 @@ export function PreparePage({ id }) {
   const me = useMe();
   const [snap, setSnap] = useState(null);
   const [error, setError] = useState(null);
-  const reload = () => get(`/api/meetings/${id}`).then(setSnap, setError);
+  // Reloads overlap (a move's own reload and the one its live event starts): only the answer to
+  // the latest request is shown, so an older snapshot never replaces a newer one.
+  const latest = useRef(0);
+  const reload = () => {
+    const mine = ++latest.current;
+    return get(`/api/meetings/${id}`).then(
+      (s) => { if (mine === latest.current) setSnap(s); },
+      (e) => { if (mine === latest.current) setError(e); });
+  };
   useEffect(() => { reload(); }, [id]);
   // The live channel: documents announced, pages rendered, and changes made elsewhere (another
   // tab, another secretary): the page reloads when the agenda it shows is no longer current.

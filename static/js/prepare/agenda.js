@@ -4,7 +4,7 @@
 // buttons). Every move sends the whole order (agenda-order.js). While the meeting runs the
 // same changes are possible; the server announces each to every tablet and records it.
 
-import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useLayoutEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { api, del, get, patch, post, put } from '../api.js';
 import { t } from '../i18n.js';
 import { ConfirmDialog } from '../ui/confirm.js';
@@ -215,8 +215,9 @@ export function Agenda({ snap, reload, live, me }) {
   const tree = treeOf(snap.items);
   const addRef = useRef(null);
 
-  // After a move the list is drawn anew: keep the keyboard on the item that moved.
-  useEffect(() => {
+  // After a move the list is drawn anew: keep the keyboard on the item that moved. A layout effect
+  // runs before the browser takes the next key, so a quick second Alt+arrow is not lost to a blur.
+  useLayoutEffect(() => {
     if (focusId) document.querySelector(`[data-handle="${focusId}"]`)?.focus();
   }, [snap, focusId]);
   useEffect(() => { if (adding) addRef.current?.scrollIntoView({ block: 'center' }); }, [adding]);
