@@ -11,10 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pymupdf
+import pytest
 from sqlmodel import select
 
 from meetings.db import Database
 from meetings.models import RecordEntry
+from tests.conftest import LiveServer
 from tests.helpers import error_of, snapshot, start
 
 ITEM_1 = "Báo cáo tình hình kinh tế - xã hội năm 2026"
@@ -205,3 +207,42 @@ def test_the_minutes_print_what_was_said_under_its_item(
         (artifacts / "minutes-statements.pdf").write_bytes(r.content)
         for p in pages:
             (artifacts / f"minutes-statements-{p.name}").write_bytes(p.read_bytes())
+
+
+@pytest.mark.server
+async def test_the_staff_hear_the_statements_live_and_the_room_does_not(
+    live_server: LiveServer,
+) -> None:
+    """On a real server with WebSocket tablets: the secretary's and the chair's tablets get the
+    turns with the statement on their staff channel, as it is typed; a member's tablet gets the
+    queue as before and never a statement."""
+    from tests.test_speakers_live import login as http_login
+    from tests.test_speakers_live import tablet
+
+    meeting = live_server.demo.meeting_id
+    sec, member = await http_login(live_server, "thuky"), await http_login(live_server, "uyvien1")
+    assert (await sec.post(f"/api/meetings/{meeting}/start")).status_code == 200
+    tablets = {u: await tablet(live_server, u) for u in ("thuky", "chutich", "uyvien1")}
+    rid = (await member.post(f"/api/meetings/{meeting}/speakers", json={})).json()["id"]
+    assert (await sec.post(f"/api/speakers/{rid}/floor")).status_code == 200
+    for username in ("thuky", "chutich"):
+        event = await tablets[username].wait_for(
+            "speakers.changed", lambda d: "turns" in d and len(d["turns"]) == 1)
+        assert event["channel"] == f"meeting:{meeting}:staff"
+        assert event["data"]["turns"][0]["status"] == "speaking"
+    r = await sec.put(f"/api/speakers/{rid}/statement", json={"statement": SAID})
+    assert r.status_code == 200, r.text
+    for username in ("thuky", "chutich"):
+        event = await tablets[username].wait_for(
+            "speakers.changed", lambda d: d.get("turns") and d["turns"][0]["statement"] == SAID)
+        assert event["data"]["turns"][0]["id"] == rid
+    assert (await sec.post(f"/api/speakers/{rid}/end")).status_code == 200
+    await tablets["uyvien1"].wait_for("speakers.changed", lambda d: d["current"] is None)
+    await tablets["thuky"].wait_for(
+        "speakers.changed", lambda d: d.get("turns") and d["turns"][0]["status"] == "done")
+    seen = json.dumps(tablets["uyvien1"].events, ensure_ascii=False)
+    assert SAID not in seen and '"turns"' not in seen
+    for t in tablets.values():
+        await t.close()
+    for http in (sec, member):
+        await http.aclose()

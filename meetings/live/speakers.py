@@ -262,9 +262,11 @@ def staff_turns(session: Session, meeting_id: int) -> dict[str, Any]:
 
 
 def _turns_changed(session: Session, meeting_id: int) -> Event:
-    # The staff's copy of `speakers.changed` carries only the turns, never the queue: the two
-    # channels are not ordered with each other, and an older queue must not win.
-    return Event(meeting_id, "speakers.changed", staff_turns(session, meeting_id),
+    # The staff's copy of `speakers.changed`: the list as everyone's, plus the turns. Clients
+    # take only the turns from it: the two channels are not ordered with each other, and an
+    # older queue from one must not replace a newer one from the other.
+    return Event(meeting_id, "speakers.changed",
+                 speakers_view(session, meeting_id) | staff_turns(session, meeting_id),
                  audience=STAFF)
 
 
