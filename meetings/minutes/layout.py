@@ -6,7 +6,7 @@ returns the PDF bytes and where the secretary and the chair sign, so that `signi
 visible signatures in exactly those boxes.
 
 Order: header, title, time, place and attendance; NỘI DUNG (each item with its presenter,
-documents, who spoke, its votes and its conclusion; then the written opinions closed since the
+documents, who spoke and what the secretary recorded of it, its votes and its conclusion; then the written opinions closed since the
 previous meeting; the general conclusion last); the end sentence with THƯ KÝ and CHỦ TỌA; "Nơi
 nhận"; speaking times, if any, in an annex on a page of its own.
 
