@@ -6,9 +6,10 @@ returns the PDF bytes and where the secretary and the chair sign, so that `signi
 visible signatures in exactly those boxes.
 
 Order: header, title, time, place and attendance; NỘI DUNG (each item with its presenter,
-documents, who spoke and what the secretary recorded of it, its votes and its conclusion; then the written opinions closed since the
-previous meeting; the general conclusion last); the end sentence with THƯ KÝ and CHỦ TỌA; "Nơi
-nhận"; speaking times, if any, in an annex on a page of its own.
+documents, who spoke and what the secretary recorded of it, its votes and its conclusion; then
+the written opinions closed since the previous meeting; the general conclusion last); the end
+sentence with THƯ KÝ and CHỦ TỌA; "Nơi nhận"; speaking times, if any, in an annex on a page of
+its own.
 
 Layout: A4 portrait, margins 20/20/30/15 mm (top, bottom, left, right), Liberation Serif
 (metric-compatible with Times New Roman) embedded, body 14 pt justified with a 1.27 cm first-line
