@@ -160,7 +160,7 @@ def ensure_not_sealed(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.SEALED.value:
         raise conflict(
             "meeting_sealed",
-            "Biên bản cuộc họp đã được ký số và niêm phong; cuộc họp không thể thay đổi nữa.",
+            "Biên bản cuộc họp đã được ký số và phát hành; cuộc họp không thể thay đổi nữa.",
             "The meeting's minutes are signed and sealed; the meeting can no longer change.",
         )
 

@@ -383,7 +383,8 @@ class SpeakerSettings(SQLModel, table=True):
 
 class SpeakerRequest(SQLModel, table=True):
     """One request to speak: waiting in the queue, then speaking, then done (or withdrawn).
-    The time spoken is stored when the turn ends."""
+    The time spoken is stored when the turn ends; what was said, in the secretary's words,
+    once the turn has started (the minutes' "Ý kiến phát biểu")."""
 
     __tablename__ = "speaker_requests"
     id: int | None = Field(default=None, primary_key=True)
@@ -399,6 +400,7 @@ class SpeakerRequest(SQLModel, table=True):
     ended_at: datetime | None = None
     spoken_seconds: int | None = None
     added_by: int | None = None
+    statement: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class OpinionStatus(StrEnum):

@@ -103,6 +103,16 @@ async def set_limit(request: Request) -> Response:
     return json_response({"id": row.id, "limit_seconds": row.limit_seconds})
 
 
+async def set_statement(request: Request) -> Response:
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    request_id = path_int(request, "request_id")
+    data = await read_json(request)
+    text = field_str(data, "statement")
+    row = await services.perform(lambda s: speakers.set_statement(s, actor, request_id, text))
+    return json_response({"id": row.id, "statement": row.statement})
+
+
 routes = [
     Route("/api/meetings/{meeting_id:int}/speakers", list_speakers, methods=["GET"]),
     Route("/api/meetings/{meeting_id:int}/speakers", request_floor, methods=["POST"]),
@@ -112,4 +122,5 @@ routes = [
     Route("/api/speakers/{request_id:int}/floor", give_floor, methods=["POST"]),
     Route("/api/speakers/{request_id:int}/end", end_turn, methods=["POST"]),
     Route("/api/speakers/{request_id:int}/limit", set_limit, methods=["PUT"]),
+    Route("/api/speakers/{request_id:int}/statement", set_statement, methods=["PUT"]),
 ]

@@ -131,5 +131,5 @@ PLAUSIBLE: dict[str, Any] = {
     "deadline": (datetime.now(UTC) + timedelta(hours=2)).isoformat(), "content": "x",
     "document_id": 1, "item_id": 1, "place": "x", "starts_at": "2026-12-01T08:00:00+07:00",
     "state": "present", "reply": "yes", "result_seconds": 10, "default_seconds": 120,
-    "limit_seconds": 120, "body_id": 1, "user_ids": [], "documents": [],
+    "limit_seconds": 120, "body_id": 1, "user_ids": [], "documents": [], "statement": "x",
 }

@@ -76,7 +76,7 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
         "quorum": quorum_view(session, meeting_id),
         "open_vote": open_view,
         "votes": [vote_view(v) for v in votes if v.status != VoteStatus.OPEN.value],
-        "speakers": speakers_for(session, meeting_id, actor.user_id),
+        "speakers": speakers_for(session, meeting_id, actor.user_id, staff=staff),
         "screen": screen_view(session, meeting),
     }
     if staff:  # what was withdrawn after the start: the secretary still sees it, marked

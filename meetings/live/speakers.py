@@ -9,10 +9,16 @@ before ordinary requests; within each kind the staff's order holds.
 The timer is a start time and a limit, sent once when the floor is given: tablets and the
 room screen count down on their own clocks, so there is no event per second. The time spoken
 is measured on the server, stored with the turn and written into the meeting record.
+
+What each speaker said (the statement) is the secretary's summary of a turn that has started,
+typed during the meeting or after it until the minutes are signed; the minutes print it under
+the turn's item ("Ý kiến phát biểu"). Only the staff hear of the turns and their statements
+live: the room needs the queue, not the secretary's drafts.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,10 +27,10 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from meetings import record
-from meetings.access import Action, authorize
+from meetings.access import Action, authorize, ensure_not_sealed
 from meetings.accounts import Actor
 from meetings.errors import DomainError, conflict, forbidden, invalid, not_found
-from meetings.events import Event
+from meetings.events import STAFF, Event
 from meetings.models import (
     Meeting,
     MeetingStatus,
@@ -37,7 +43,7 @@ from meetings.models import (
     User,
     utcnow,
 )
-from meetings.roster import STAFF_ROLES
+from meetings.roster import STAFF_ROLES, is_staff
 from meetings.views import iso
 
 DEFAULT_SECONDS = 180
@@ -48,6 +54,10 @@ REQUESTER_ROLES = (Role.CHAIR.value, Role.MEMBER.value)
 # How much of the queue each change carries to every tablet; GET .../speakers has it all.
 QUEUE_SHOWN = 20
 _KIND_RANK = {SpeakerKind.POINT_OF_ORDER.value: 0, SpeakerKind.SPEECH.value: 1}
+# A turn that has started: the only kind the minutes report, with or without a statement.
+_STARTED = (SpeakerStatus.SPEAKING.value, SpeakerStatus.DONE.value)
+# A summary, not a transcript: about a page of the minutes.
+STATEMENT_LIMIT = 4000
 
 
 def _lock_meeting(session: Session, meeting_id: int) -> None:
@@ -181,9 +191,12 @@ def my_waiting(session: Session, meeting_id: int, user_id: int) -> list[dict[str
     return [{"id": r.id, "kind": r.kind} for r in rows]
 
 
-def speakers_for(session: Session, meeting_id: int, user_id: int) -> dict[str, Any]:
-    """The list as one person's tablet loads it: the shared view and their own requests."""
-    return speakers_view(session, meeting_id) | {"mine": my_waiting(session, meeting_id, user_id)}
+def speakers_for(session: Session, meeting_id: int, user_id: int, *, staff: bool = False
+                 ) -> dict[str, Any]:
+    """The list as one person's tablet loads it: the shared view and their own requests; the
+    staff's also has the current item's turns with their statements."""
+    out = speakers_view(session, meeting_id) | {"mine": my_waiting(session, meeting_id, user_id)}
+    return out | staff_turns(session, meeting_id) if staff else out
 
 
 def _mine(session: Session, meeting_id: int, user_id: int) -> Event:
@@ -194,6 +207,67 @@ def _mine(session: Session, meeting_id: int, user_id: int) -> Event:
 
 def _changed(session: Session, meeting_id: int) -> Event:
     return Event(meeting_id, "speakers.changed", speakers_view(session, meeting_id))
+
+
+def _turn_view(row: SpeakerRequest, name: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "user_id": row.user_id,
+        "full_name": name,
+        "kind": row.kind,
+        "status": row.status,
+        "item_id": row.item_id,
+        "started_at": iso(row.started_at),
+        "ended_at": iso(row.ended_at),
+        "spoken_seconds": row.spoken_seconds,
+        "statement": row.statement,
+    }
+
+
+def _started_turns(session: Session, meeting_id: int, item_id: int | None = None,
+                   ) -> list[tuple[SpeakerRequest, str]]:
+    """The turns taken on the meeting's items (on one item, when given), in the order they
+    started, with the speaker's name. A turn asked for before any item was current belongs to
+    no item and has no place in the minutes."""
+    query = (
+        select(SpeakerRequest, User.full_name)
+        .join(User, col(User.id) == col(SpeakerRequest.user_id))
+        .where(SpeakerRequest.meeting_id == meeting_id,
+               col(SpeakerRequest.status).in_(_STARTED),
+               col(SpeakerRequest.item_id).is_not(None))
+        .order_by(col(SpeakerRequest.started_at), col(SpeakerRequest.id))
+    )
+    if item_id is not None:
+        query = query.where(SpeakerRequest.item_id == item_id)
+    return [(row, name) for row, name in session.exec(query).all()]
+
+
+def turns_by_item(session: Session, meeting_id: int) -> dict[int, list[dict[str, Any]]]:
+    """Every started turn of the meeting with its statement, per agenda item: what the minutes
+    draft page edits."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row, name in _started_turns(session, meeting_id):
+        out.setdefault(row.item_id or 0, []).append(_turn_view(row, name))
+    return out
+
+
+def staff_turns(session: Session, meeting_id: int) -> dict[str, Any]:
+    """The staff's part of the list: the turns taken on the item now current, with what the
+    secretary recorded of each (the console's statement boxes)."""
+    meeting = session.get(Meeting, meeting_id)
+    item_id = meeting.current_item_id if meeting is not None else None
+    turns = [] if item_id is None else [
+        _turn_view(row, name) for row, name in _started_turns(session, meeting_id, item_id)]
+    return {"turns_item_id": item_id, "turns": turns}
+
+
+def _turns_changed(session: Session, meeting_id: int) -> Event:
+    # The staff's copy of `speakers.changed`: the list as everyone's, plus the turns. Clients
+    # take only the turns from it: the two channels are not ordered with each other, and an
+    # older queue from one must not replace a newer one from the other.
+    return Event(meeting_id, "speakers.changed",
+                 speakers_view(session, meeting_id) | staff_turns(session, meeting_id),
+                 audience=STAFF)
 
 
 def request_to_speak(
@@ -363,7 +437,8 @@ def close_the_floor(session: Session, actor: Actor, meeting_id: int) -> list[Eve
     row = _speaking(session, meeting_id)
     if row is None:
         return []
-    return [_end_turn(session, actor, row), _changed(session, meeting_id)]
+    return [_end_turn(session, actor, row), _changed(session, meeting_id),
+            _turns_changed(session, meeting_id)]
 
 
 def give_floor(
@@ -397,6 +472,7 @@ def give_floor(
                         _request_view(row, name, limit) | {"server_time": iso(utcnow())}))
     events.append(_changed(session, row.meeting_id))
     events.append(_mine(session, row.meeting_id, row.user_id))
+    events.append(_turns_changed(session, row.meeting_id))
     return row, events
 
 
@@ -412,7 +488,67 @@ def end_turn(session: Session, actor: Actor, request_id: int) -> tuple[SpeakerRe
                  "This person does not have the floor."),
     )
     ended = _end_turn(session, actor, row)
-    return row, [ended, _changed(session, row.meeting_id)]
+    return row, [ended, _changed(session, row.meeting_id),
+                 _turns_changed(session, row.meeting_id)]
+
+
+def _clean_statement(text: str) -> str:
+    """Typed text as the minutes will hold it: precomposed letters, line breaks kept, control
+    characters dropped, no blank edges."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(" " if c == "\t" else c for c in text
+                   if c in "\n\t" or unicodedata.category(c) != "Cc")
+    text = "\n".join(line.strip() for line in text.strip().split("\n"))
+    if len(text) > STATEMENT_LIMIT:
+        raise invalid(
+            "statement_too_long",
+            f"Tóm tắt ý kiến phát biểu dài {len(text)} ký tự, quá giới hạn {STATEMENT_LIMIT} "
+            "ký tự. Vui lòng rút gọn.",
+            f"The summary of what was said is {len(text)} characters long, more than the "
+            f"{STATEMENT_LIMIT} allowed. Please shorten it.",
+            field="statement",
+        )
+    return text
+
+
+def set_statement(
+    session: Session, actor: Actor, request_id: int, text: str
+) -> tuple[SpeakerRequest, list[Event]]:
+    """Record what a speaker said on a turn that has started, in the secretary's words, for the
+    minutes; empty text clears it. While the meeting runs or after it, until the minutes are
+    signed. The text is kept as typed, in the body's language: never translated."""
+    row = _get_request(session, request_id)
+    meeting, _ = authorize(session, actor, row.meeting_id, Action.MINUTES)
+    statement = _clean_statement(text)
+    _lock_meeting(session, row.meeting_id)
+    session.refresh(meeting)
+    session.refresh(row)
+    # Checked under the lock: the minutes may have been signed meanwhile.
+    ensure_not_sealed(meeting)
+    if row.status not in _STARTED:
+        raise conflict(
+            "turn_not_started",
+            "Lượt này chưa được phát biểu (đang chờ hoặc đã rút đăng ký); chỉ ghi ý kiến của "
+            "lượt đang hoặc đã phát biểu.",
+            "This turn has not been taken (it is waiting or was withdrawn); only a turn that "
+            "is under way or over has a statement to record.",
+        )
+    if row.item_id is None:
+        raise conflict(
+            "turn_without_item",
+            "Lượt phát biểu này không thuộc nội dung nào của chương trình họp, nên biên bản "
+            "không có chỗ ghi ý kiến này.",
+            "This turn belongs to no agenda item, so the minutes have no place for its "
+            "statement.",
+        )
+    if statement == row.statement:
+        return row, []
+    row.statement = statement
+    session.add(row)
+    record.append(session, row.meeting_id, "speaker.statement",
+                  {"request_id": row.id, "user_id": row.user_id, "item_id": row.item_id,
+                   "statement": statement}, actor.user_id)
+    return row, [_turns_changed(session, row.meeting_id)]
 
 
 def set_limit(
@@ -473,10 +609,11 @@ def set_default_seconds(
 
 
 def list_for(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
-    authorize(session, actor, meeting_id, Action.VIEW)
-    return speakers_view(session, meeting_id, whole=True) | {
+    _, role = authorize(session, actor, meeting_id, Action.VIEW)
+    out = speakers_view(session, meeting_id, whole=True) | {
         "mine": my_waiting(session, meeting_id, actor.user_id),
         "times": speaking_times(session, meeting_id)}
+    return out | staff_turns(session, meeting_id) if is_staff(role) else out
 
 
 @dataclass(frozen=True)
@@ -520,21 +657,38 @@ def speaking_time_totals(session: Session, meeting_id: int) -> list[SpeakingTime
             for uid, (turns, seconds) in totals.items()]
 
 
-
 def speakers_by_item(session: Session, meeting_id: int) -> dict[int, list[str]]:
     """Who took the floor on each agenda item (the item current when they asked), each once,
     in the order they first spoke: the minutes' "Ý kiến phát biểu"."""
-    rows = session.exec(
-        select(SpeakerRequest.item_id, User.full_name)
-        .join(User, col(User.id) == col(SpeakerRequest.user_id))
-        .where(SpeakerRequest.meeting_id == meeting_id,
-               col(SpeakerRequest.started_at).is_not(None),
-               col(SpeakerRequest.item_id).is_not(None))
-        .order_by(col(SpeakerRequest.started_at), col(SpeakerRequest.id))
-    ).all()
     out: dict[int, list[str]] = {}
-    for item_id, name in rows:
-        names = out.setdefault(item_id or 0, [])
+    for row, name in _started_turns(session, meeting_id):
+        names = out.setdefault(row.item_id or 0, [])
         if name not in names:
             names.append(name)
+    return out
+
+
+def speeches_by_item(session: Session, meeting_id: int) -> dict[int, list[tuple[str, str]]]:
+    """The minutes' "Ý kiến phát biểu" of each item where the secretary recorded what was
+    said: one (name, statement) per turn with a statement, in the order the turns started; a
+    person none of whose turns on the item has one keeps a line with their name alone (an
+    empty statement), where they first spoke. Items without any statement are left out: they
+    keep the list of names."""
+    turns: dict[int, list[tuple[int, str, str]]] = {}
+    for row, name in _started_turns(session, meeting_id):
+        turns.setdefault(row.item_id or 0, []).append((row.user_id, name, row.statement))
+    out: dict[int, list[tuple[str, str]]] = {}
+    for item_id, rows in turns.items():
+        said = {user_id for user_id, _, statement in rows if statement}
+        if not said:
+            continue
+        lines: list[tuple[str, str]] = []
+        named: set[int] = set()
+        for user_id, name, statement in rows:
+            if statement:
+                lines.append((name, statement))
+            elif user_id not in said and user_id not in named:
+                lines.append((name, ""))
+                named.add(user_id)
+        out[item_id] = lines
     return out

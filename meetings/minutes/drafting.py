@@ -19,7 +19,12 @@ from meetings.documents.blobs import BlobStore
 from meetings.errors import conflict, invalid
 from meetings.events import Event
 from meetings.exclusions import withdrawals
-from meetings.live.speakers import speakers_by_item, speaking_time_totals
+from meetings.live.speakers import (
+    speakers_by_item,
+    speaking_time_totals,
+    speeches_by_item,
+    turns_by_item,
+)
 from meetings.minutes import wording
 from meetings.minutes.layout import (
     MinutesAttendee,
@@ -28,6 +33,7 @@ from meetings.minutes.layout import (
     MinutesOpinion,
     MinutesPerson,
     MinutesSpeakingTime,
+    MinutesSpeech,
     compose_minutes,
 )
 from meetings.minutes.signing import SignatureAppearance, sign_pdf, signer_of
@@ -129,6 +135,7 @@ def minutes_view(session: Session, actor: Actor, meeting_id: int) -> dict[str, A
     meeting, _ = authorize(session, actor, meeting_id, Action.VIEW)
     row = session.get(Minutes, meeting_id)
     items = items_with_documents(session, meeting_id)
+    turns = turns_by_item(session, meeting_id)
     return {
         "meeting_id": meeting_id,
         "status": meeting.status,
@@ -137,7 +144,9 @@ def minutes_view(session: Session, actor: Actor, meeting_id: int) -> dict[str, A
         # One list: the entries the secretary edits; the filing line always ends it, once.
         "recipients": list(_recipients_of(session, meeting, row)),
         "filing": wording.FILING,
-        "items": [{"id": i.id, "title": i.title, "conclusion": i.conclusion} for i, _ in items],
+        # Each item's turns carry what the secretary recorded of them (PUT .../statement).
+        "items": [{"id": i.id, "title": i.title, "conclusion": i.conclusion,
+                   "turns": turns.get(i.id or 0, [])} for i, _ in items],
         "sealed_at": row.sealed_at.isoformat() if row and row.sealed_at else None,
         "signer": row.signer_name if row else None,
         "signed_sha256": row.signed_sha256 if row else None,
@@ -233,6 +242,7 @@ def gather(session: Session, meeting: Meeting, *, number: int | None, draft: boo
         session.exec(select(Vote).where(Vote.meeting_id == meeting.id).order_by(col(Vote.id)))
     )
     spoke = speakers_by_item(session, meeting.id)
+    said = speeches_by_item(session, meeting.id)
     items: list[MinutesItem] = []
     excluded = withdrawals(session, meeting.id)
     agenda = items_with_documents(session, meeting.id, withdrawn=True)
@@ -253,6 +263,8 @@ def gather(session: Session, meeting: Meeting, *, number: int | None, draft: boo
                 conclusion=item.conclusion,
                 votes=item_votes,
                 speakers=tuple(spoke.get(item.id or 0, ())),
+                speeches=tuple(MinutesSpeech(name, statement)
+                               for name, statement in said.get(item.id or 0, ())),
                 withdrawn=tuple(wording.withdrawal(w["full_name"], w["reason"])
                                 for w in excluded.get(item.id or 0, [])),
             )

@@ -6,9 +6,10 @@ returns the PDF bytes and where the secretary and the chair sign, so that `signi
 visible signatures in exactly those boxes.
 
 Order: header, title, time, place and attendance; NỘI DUNG (each item with its presenter,
-documents, who spoke, its votes and its conclusion; then the written opinions closed since the
-previous meeting; the general conclusion last); the end sentence with THƯ KÝ and CHỦ TỌA; "Nơi
-nhận"; speaking times, if any, in an annex on a page of its own.
+documents, who spoke and what the secretary recorded of it, its votes and its conclusion; then
+the written opinions closed since the previous meeting; the general conclusion last); the end
+sentence with THƯ KÝ and CHỦ TỌA; "Nơi nhận"; speaking times, if any, in an annex on a page of
+its own.
 
 Layout: A4 portrait, margins 20/20/30/15 mm (top, bottom, left, right), Liberation Serif
 (metric-compatible with Times New Roman) embedded, body 14 pt justified with a 1.27 cm first-line
@@ -139,6 +140,15 @@ class MinutesVote:
 
 
 @dataclass(frozen=True)
+class MinutesSpeech:
+    """One line of an item's "Ý kiến phát biểu": a turn with what the secretary recorded, or
+    (statement "") a person who spoke on the item with nothing recorded of any turn."""
+
+    name: str
+    statement: str = ""
+
+
+@dataclass(frozen=True)
 class MinutesItem:
     position: int | str  # the number people read: 2, or 2.1 for a sub-item
     title: str
@@ -147,6 +157,8 @@ class MinutesItem:
     conclusion: str
     votes: tuple[MinutesVote, ...]
     speakers: tuple[str, ...] = ()  # who took the floor on this item, in order
+    # What they said, where the secretary recorded it: then these lines replace the names.
+    speeches: tuple[MinutesSpeech, ...] = ()
     withdrawn: tuple[str, ...] = ()  # one sentence per person who withdrew from this item
 
 
@@ -474,7 +486,11 @@ def _item_html(item: MinutesItem, data: MinutesData) -> list[str]:
     if item.documents:
         documents = "; ".join(_clean(d) for d in item.documents)
         add(f"<p><i>Tài liệu:</i> {_text(documents)}.</p>")
-    if item.speakers:
+    if item.speeches:
+        add("<p><i>Ý kiến phát biểu:</i></p>")
+        for speech in item.speeches:
+            parts.extend(_speech_html(speech))
+    elif item.speakers:
         speakers = ", ".join(_clean(n) for n in item.speakers)
         add(f"<p><i>Ý kiến phát biểu:</i> {_text(speakers)}.</p>")
     parts.extend(f"<p>{_text(_clean(line))}</p>" for line in item.withdrawn)
@@ -488,6 +504,19 @@ def _item_html(item: MinutesItem, data: MinutesData) -> list[str]:
         add(f"<p><i>Kết luận:</i> {_text(paragraphs[0])}</p>")
         parts.extend(f"<p>{_text(p)}</p>" for p in paragraphs[1:])
     return parts
+
+
+def _speech_html(speech: MinutesSpeech) -> list[str]:
+    """"- Name: what was said." as typed (never translated); a statement of several
+    paragraphs keeps them, and ends with a full stop when it ends without punctuation."""
+    name = _clean(speech.name) or _BLANK
+    paragraphs = _paragraphs(speech.statement)
+    if not paragraphs:
+        return [f"<p>- {_text(name)}.</p>"]
+    if paragraphs[-1][-1].isalnum():
+        paragraphs[-1] += "."
+    first, *rest = paragraphs
+    return [f"<p>- {_text(name)}: {_text(first)}</p>", *(f"<p>{_text(p)}</p>" for p in rest)]
 
 
 def _flow_annex(layout: _Layout, data: MinutesData) -> None:

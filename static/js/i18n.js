@@ -13,6 +13,7 @@ import { READER } from './strings/reader.js';
 import { ANNOTATIONS } from './strings/annotations.js';
 import { ARCHIVE } from './strings/archive.js';
 import { ADMIN } from './strings/admin.js';
+import { STATEMENTS } from './strings/statements.js';
 
 const STORAGE_KEY = 'phonghop.lang';
 const LANGS = ['vi', 'en'];
@@ -544,4 +545,5 @@ export const STRINGS = {
   'vote.threshold_elect': { vi: 'Cần {n} phiếu để trúng cử', en: '{n} votes needed to be elected' },
   ...SCREEN,
   ...RECORD,
+  ...STATEMENTS,
 };

@@ -116,7 +116,19 @@ const handlers = {
     } : s),
   'minutes.sealed': (s, d) => ({ ...s, meeting: { ...s.meeting, status: 'sealed' }, minutes: d }),
   // The speakers' list; `offset` is the server's clock minus ours, for the countdown.
-  'speakers.changed': (s, d) => ({ ...s, speakers: { ...withOffset(d), mine: s.speakers?.mine || [] } }),
+  // The staff channel's copy adds the current item's turns with their statements: only they
+  // are taken from it, never its queue (the two channels are not ordered with each other).
+  'speakers.changed': (s, d) => (d.turns !== undefined
+    ? { ...s, speakers: { ...(s.speakers || { queue: [] }), turns: d.turns, turns_item_id: d.turns_item_id } }
+    : {
+      ...s,
+      speakers: {
+        ...withOffset(d),
+        mine: s.speakers?.mine || [],
+        turns: s.speakers?.turns,
+        turns_item_id: s.speakers?.turns_item_id,
+      },
+    }),
   'speakers.mine': (s, d) => ({ ...s, speakers: { ...(s.speakers || { queue: [] }), mine: d.mine } }),
   'speaker.started': (s, d) => ({
     ...s,

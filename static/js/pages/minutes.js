@@ -1,9 +1,9 @@
-// /m/{id}/minutes: the secretary writes each item's conclusion, the general conclusion and
-// the recipients ("Nơi nhận": one list, which the minutes end with "Lưu: VT, hồ sơ." once);
+// /m/{id}/minutes: the secretary writes each item's conclusion and what each speaker said on
+// it (saved turn by turn, as in the console), the general conclusion and the recipients ("Nơi nhận": one list, which the minutes end with "Lưu: VT, hồ sơ." once);
 // previews the draft PDF; then signs and issues it once the meeting ended. Other participants
 // see the signed minutes once issued.
 
-import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get, post, put } from '../api.js';
 import { formatDateTime, minutesNumber } from '../format.js';
 import { t } from '../i18n.js';
@@ -11,6 +11,7 @@ import { StatusBadge } from '../ui/badges.js';
 import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox, Loading, Notice } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
+import { StatementBox } from '../ui/statement-box.js';
 
 function SealedInfo({ minutes, meetingId }) {
   return html`
@@ -62,6 +63,27 @@ function Recipients({ list, filing, onChange }) {
     </fieldset>`;
 }
 
+// The minutes with one turn's statement as saved.
+function withStatement(minutes, turn) {
+  return {
+    ...minutes,
+    items: minutes.items.map((i) => ({
+      ...i, turns: (i.turns || []).map((x) => (x.id === turn.id ? { ...x, statement: turn.statement } : x)),
+    })),
+  };
+}
+
+function ItemStatements({ item, pending, onSaved }) {
+  const turns = item.turns || [];
+  if (turns.length === 0) return null;
+  return html`
+    <div class="statements" data-testid=${`item-statements-${item.id}`}>
+      <p class="statements-title">${t('statement.item_turns')}</p>
+      ${turns.map((turn) => html`<${StatementBox} key=${turn.id} turn=${turn} pending=${pending}
+        onSaved=${onSaved} />`)}
+    </div>`;
+}
+
 function Editor({ meetingId, minutes, setMinutes }) {
   const [form, setForm] = useState(() => toForm(minutes));
   const [dirty, setDirty] = useState(false);
@@ -70,6 +92,11 @@ function Editor({ meetingId, minutes, setMinutes }) {
   const [saved, setSaved] = useState(false);
   const [preview, setPreview] = useState(null);
   const [confirming, setConfirming] = useState(false);
+  // Statements being saved (each box saves on its own when it loses focus): the preview and
+  // the signing wait for them, so that the PDF has what was just typed.
+  const pending = useRef(new Set()).current;
+  const settled = () => Promise.allSettled([...pending]);
+  const onStatement = (turn) => setMinutes((m) => withStatement(m, turn));
   const edit = (change) => { setForm({ ...form, ...change }); setDirty(true); setSaved(false); };
 
   async function save() {
@@ -101,10 +128,12 @@ function Editor({ meetingId, minutes, setMinutes }) {
 
   const onSave = (e) => { e.preventDefault(); run('save', save); };
   const onPreview = () => run('preview', async () => {
+    await settled();
     await save();
     setPreview(`/api/meetings/${meetingId}/minutes/preview.pdf?at=${Date.now()}`);
   });
   const onSeal = () => run('seal', async () => {
+    await settled();
     if (dirty) await save();
     setMinutes(await post(`/api/meetings/${meetingId}/minutes/seal`));
   }).finally(() => setConfirming(false));
@@ -112,12 +141,17 @@ function Editor({ meetingId, minutes, setMinutes }) {
   return html`
     <form class="minutes-form" onSubmit=${onSave} data-testid="minutes-form">
       <section class="card">
-        <h2>${t('minutes.items')}</h2>
+        <h2>${t('statement.items')}</h2>
         ${minutes.items.map((i, n) => html`
-          <label class="field" key=${i.id}><span>${n + 1}. ${i.title}</span>
-            <textarea rows="3" value=${form.items[i.id]} data-testid=${`conclusion-${i.id}`}
-              onInput=${(e) => edit({ items: { ...form.items, [i.id]: e.target.value } })}></textarea>
-          </label>`)}
+          <div class="minutes-item" key=${i.id} data-testid=${`minutes-item-${i.id}`}>
+            <h3 class="minutes-item-title">${n + 1}. ${i.title}</h3>
+            <${ItemStatements} item=${i} pending=${pending} onSaved=${onStatement} />
+            <label class="field"><span>${t('statement.conclusion')}</span>
+              <textarea rows="3" value=${form.items[i.id]} data-testid=${`conclusion-${i.id}`}
+                aria-label=${t('statement.conclusion_of', { title: `${n + 1}. ${i.title}` })}
+                onInput=${(e) => edit({ items: { ...form.items, [i.id]: e.target.value } })}></textarea>
+            </label>
+          </div>`)}
         <label class="field"><span>${t('minutes.general')}</span>
           <textarea rows="4" value=${form.general} data-testid="general-conclusion"
             onInput=${(e) => edit({ general: e.target.value })}></textarea></label>
@@ -157,6 +191,9 @@ function ReadOnly({ minutes }) {
       <${Notice} kind="info">${t('minutes.read_only')}</${Notice}>
       <h2>${t('minutes.items')}</h2>
       <ol>${minutes.items.map((i) => html`<li key=${i.id}><strong>${i.title}</strong>
+        ${(i.turns || []).some((x) => x.statement) && html`<ul class="plain-list">
+          ${i.turns.filter((x) => x.statement).map((x) => html`<li key=${x.id} class="prewrap">
+            ${x.full_name}: ${x.statement}</li>`)}</ul>`}
         <p>${i.conclusion || t('archive.no_conclusion')}</p></li>`)}</ol>
       ${minutes.general_conclusion && html`<h2>${t('minutes.general')}</h2><p>${minutes.general_conclusion}</p>`}
       ${!minutes.sealed_at && html`<p class="muted">${t('minutes.not_yet')}</p>`}

@@ -2,13 +2,15 @@
 // the queue and who speaks now, with the timer. The secretary and the chair also give the
 // floor, end the turn, reorder and take requests off. The timer is the start time and the
 // limit sent once by the server; this tablet counts down on its own clock (corrected by the
-// server's clock), so the room gets no message per second.
+// server's clock), so the room gets no message per second. Beside the list, the secretary
+// records what each speaker said on the current item (a statement per turn, for the minutes).
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { del, get, post, put } from '../api.js';
 import { t } from '../i18n.js';
 import { STAFF_ROLES, VOTER_ROLES } from '../meeting-state.js';
 import { ErrorBox } from '../ui/feedback.js';
+import { StatementBox } from '../ui/statement-box.js';
 
 // Seconds left in the turn (negative once over time), re-rendered four times a second.
 export function useRemaining(current, offset = 0) {
@@ -60,6 +62,37 @@ function useWholeQueue(staff, sp, meetingId) {
   return needed && whole ? whole : sp.queue;
 }
 
+// The turns taken on the item now current, with their statements: from the staff's live
+// list while it speaks of that item; loaded over HTTP when the current item moved on and no
+// change has brought its turns yet.
+function useItemTurns(secretary, sp, meetingId, itemId) {
+  const [loaded, setLoaded] = useState(null);
+  const live = sp.turns_item_id === itemId && Array.isArray(sp.turns);
+  const needed = secretary && itemId != null && !live;
+  useEffect(() => {
+    if (!needed) {
+      setLoaded(null);
+      return undefined;
+    }
+    const timer = setTimeout(() => get(`/api/meetings/${meetingId}/speakers`)
+      .then((r) => setLoaded(r), () => {}), 300);
+    return () => clearTimeout(timer);
+  }, [needed, itemId]);
+  if (!secretary || itemId == null) return [];
+  if (live) return sp.turns;
+  return loaded?.turns_item_id === itemId ? loaded.turns : [];
+}
+
+function Statements({ turns }) {
+  if (turns.length === 0) return null;
+  return html`
+    <section class="statements" data-testid="statements">
+      <h3 class="statements-title">${t('statement.title')}</h3>
+      <p class="small muted">${t('statement.hint')}</p>
+      ${turns.map((turn) => html`<${StatementBox} key=${turn.id} turn=${turn} />`)}
+    </section>`;
+}
+
 export function SpeakersPanel({ state }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
@@ -68,6 +101,7 @@ export function SpeakersPanel({ state }) {
   const staff = STAFF_ROLES.includes(me.role);
   const running = meeting.status === 'running';
   const queue = useWholeQueue(staff, sp, meeting.id);
+  const turns = useItemTurns(me.role === 'secretary', sp, meeting.id, state.presentation?.item_id ?? null);
   if (!running && !sp.current && queue.length === 0) return null;
   const mine = sp.mine || [];
   const place = (q) => {
@@ -145,6 +179,7 @@ export function SpeakersPanel({ state }) {
         </div>`}
       ${running && me.role === 'guest' && html`<p class="muted small" data-testid="speak-guest">${t('speakers.guest')}</p>`}
       ${staff && html`<p class="muted small">${t('speakers.default', { s: clock(sp.default_seconds) })}</p>`}
+      <${Statements} turns=${turns} />
       <${ErrorBox} error=${error} testid="speakers-error" />
     </section>`;
 }
