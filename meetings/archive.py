@@ -1,6 +1,6 @@
 """The archive: reading sealed meetings, their signed minutes, record and retention period
-(finding them: `meetings.archive_search`; disposing of them: `meetings.disposal`), and telling whether a file handed in is the archive's own signed
-minutes (`archived_copy`)."""
+(finding them: `meetings.archive_search`; disposing of them: `meetings.disposal`), and
+telling whether a file handed in is the archive's own signed minutes (`archived_copy`)."""
 
 from __future__ import annotations
 

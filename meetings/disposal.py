@@ -28,7 +28,7 @@ from meetings.access import archive_bodies, role_in
 from meetings.accounts import Actor
 from meetings.admin import audit
 from meetings.documents.blobs import BlobStore
-from meetings.errors import conflict, forbidden, invalid, not_found
+from meetings.errors import conflict, forbidden, not_found
 from meetings.fields import text_field
 from meetings.models import (
     AgendaItem,

@@ -78,7 +78,8 @@ def test_the_administrator_sets_each_kind_of_record_s_period(login) -> None:
     assert all(p["permanent"] and p["years"] is None and p["text_vi"] == "Vĩnh viễn"
                for p in kinds.values())
     kinds = set_years(admin, 10, minutes_special=20)
-    assert kinds["minutes_regular"]["years"] == 10 and kinds["minutes_regular"]["text_vi"] == "10 năm"
+    regular = kinds["minutes_regular"]
+    assert regular["years"] == 10 and regular["text_vi"] == "10 năm"
     assert kinds["minutes_special"]["years"] == 20 and kinds["minutes_urgent"]["permanent"]
     assert admin.get("/api/admin/bodies/1").json()["body"]["retention"] == list(kinds.values())
     # back to permanent
@@ -131,8 +132,9 @@ def test_disposal_is_refused_early_for_permanent_records_to_others_and_without_r
     error_of(admin.post(url, json={"reason": REASON}), 403, "archivists_only")
     error_of(login(None).post(url, json={"reason": REASON}), 401)
     # an archivist of another body does not see it
-    r = admin.post("/api/admin/users", json={"username": "luutru2", "full_name": "Lê Văn Kho",
-                                             "password": "matkhau-2026", "global_role": "archivist"})
+    r = admin.post("/api/admin/users", json={
+        "username": "luutru2", "full_name": "Lê Văn Kho", "password": "matkhau-2026",
+        "global_role": "archivist"})
     other = r.json()["user"]["id"]
     body2 = admin.post("/api/admin/bodies", json={"name": "HĐND xã Tường Tiến",
                                                   "kind": "people_council"}).json()["body"]["id"]
