@@ -21,7 +21,15 @@ from meetings.minutes.layout import printed_record_digest
 from meetings.minutes.signing import verify_pdf
 from meetings.minutes.verification import ArchivedCopy, signature_view
 from meetings.minutes.wording import recorded_state
-from meetings.models import Body, GlobalRole, Meeting, MeetingStatus, Minutes, Vote
+from meetings.models import (
+    Body,
+    Disposal,
+    GlobalRole,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Vote,
+)
 from meetings.views import meeting_view, vote_view
 
 
@@ -112,7 +120,7 @@ def archived_copy(session: Session, actor: Actor | None, sha256: str) -> Archive
     entries cut off before the seal, or edited, show)."""
     row = session.exec(select(Minutes).where(Minutes.signed_sha256 == sha256)).first()
     if row is None:
-        return None
+        return _disposed_copy(session, actor, sha256)
     meeting = session.get(Meeting, row.meeting_id)
     if meeting is None or meeting.status != MeetingStatus.SEALED.value:
         return None
@@ -129,3 +137,21 @@ def archived_copy(session: Session, actor: Actor | None, sha256: str) -> Archive
                         code=f"BB-{body.code}" if body and body.code else "BB",
                         record_digest=row.record_digest,
                         record_intact=intact)
+
+
+def _disposed_copy(session: Session, actor: Actor | None, sha256: str) -> ArchivedCopy | None:
+    """The minutes of a meeting disposed of since, known by its tombstone, for whoever may read
+    that body's archive (its record is gone: nothing vouches for it any more)."""
+    gone = session.exec(select(Disposal).where(Disposal.minutes_sha256 == sha256)).first()
+    if gone is None:
+        return None
+    if actor is not None:
+        try:
+            disposal.tombstone(session, actor, gone.meeting_id)
+        except DomainError:
+            return None
+    return ArchivedCopy(meeting_id=gone.meeting_id, title=gone.title, number=gone.minutes_number,
+                        code=f"BB-{gone.minutes_code}" if gone.minutes_code else "BB",
+                        record_digest=gone.record_digest, record_intact=False,
+                        disposed_at=gone.disposed_at, disposed_by=gone.disposer_name,
+                        disposal_reason=gone.reason)

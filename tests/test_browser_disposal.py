@@ -2,7 +2,8 @@
 its page (810×1080); once the period has passed, the council's archivist opens the sealed
 meeting's archive page on a tablet (810×1080), disposes of it through the confirmation dialog
 (which will not go on without a reason) and sees the tombstone, then finds it in the archive's
-listing (810×1080 and 1280×800)."""
+listing (810×1080 and 1280×800); a copy of its signed minutes is still recognised on the
+verify page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from meetings import clock
 from meetings.db import Database
+from meetings.documents.blobs import BlobStore
 from meetings.models import Meeting, Minutes
 from tests.conftest import LiveServer, Settings, require_tool
 from tests.test_archive_search import seal_council_meeting
@@ -58,6 +60,8 @@ def test_an_archivist_disposes_of_an_expired_meeting(live_server: LiveServer, se
                 minutes = session.get(Minutes, mid)
                 assert minutes is not None
                 minutes_sha = minutes.signed_sha256
+                assert minutes_sha is not None
+                signed = BlobStore(settings.data_dir / "blobs").get(minutes_sha)
         finally:
             database.dispose()
 
@@ -94,4 +98,12 @@ def test_an_archivist_disposes_of_an_expired_meeting(live_server: LiveServer, se
         page.set_viewport_size({"width": 1280, "height": 800})
         walk.shot(page, "disposal-archive-list-wide")
         page.wait_for_url(re.compile(r"/archive$"))
+        # a copy of its signed minutes handed in later is still recognised
+        page.goto(f"{live_server.url}/verify")
+        page.get_by_test_id("verify-file").set_input_files(
+            {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": signed})
+        page.get_by_test_id("verify-submit").click()
+        expect(page.get_by_test_id("verify-disposed")).to_have_text(
+            f"Đã tiêu hủy ngày {today} theo quyết định của Tạ Thị Lưu; lý do: {REASON}")
+        walk.shot(page, "disposal-verify")
         assert walk.errors == []
