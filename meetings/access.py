@@ -145,6 +145,17 @@ _READ_ONLY = frozenset({Action.VIEW, Action.ARCHIVE})
 def permit(actor: Actor, status: str, role: str | None, action: Action) -> str | None:
     """The role, when it (or the actor's standing) allows the action in a meeting of this
     status; else a refusal."""
+    if status == MeetingStatus.DISPOSED.value:
+        # Nothing of it is left to read or change; an archivist finds its tombstone in the
+        # archive (`meetings.disposal`), anyone else learns nothing of it.
+        if not actor.is_archivist:
+            raise not_found("cuộc họp", "Meeting")
+        raise conflict(
+            "meeting_disposed",
+            "Hồ sơ cuộc họp đã được tiêu hủy khi hết thời hạn lưu trữ; chỉ còn thông tin "
+            "tiêu hủy trong kho lưu trữ.",
+            "The meeting's records were disposed of when their retention period ended; only "
+            "the record of the disposal is left in the archive.")
     allowed = _permit(actor, status, role, action)
     if status == MeetingStatus.CANCELLED.value and action not in _READ_ONLY:
         raise conflict(

@@ -1,14 +1,15 @@
-"""The archive: reading sealed meetings, their signed minutes and record (finding them:
-`meetings.archive_search`), and telling whether a file handed in is the archive's own signed
-minutes (`archived_copy`)."""
+"""The archive: reading sealed meetings, their signed minutes, record and retention period
+(finding them: `meetings.archive_search`; disposing of them: `meetings.disposal`), and
+telling whether a file handed in is the archive's own signed minutes (`archived_copy`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from meetings import record
+from meetings import archive_search, clock, disposal, record, retention
 from meetings.access import Action, archive_bodies, authorize, require_archivist
 from meetings.accounts import Actor
 from meetings.agenda import agenda_view
@@ -20,8 +21,29 @@ from meetings.minutes.layout import printed_record_digest
 from meetings.minutes.signing import verify_pdf
 from meetings.minutes.verification import ArchivedCopy, signature_view
 from meetings.minutes.wording import recorded_state
-from meetings.models import Body, Meeting, MeetingStatus, Minutes, Vote
+from meetings.models import (
+    Body,
+    Disposal,
+    GlobalRole,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Vote,
+)
 from meetings.views import meeting_view, vote_view
+
+
+def search(session: Session, actor: Actor, filters: archive_search.Filters) -> dict[str, Any]:
+    """The archive's search; a listing (no words, no filter but body and dates) also lists the
+    meetings disposed of (their content is gone: words and the other filters never find
+    them)."""
+    found = archive_search.search(session, actor, filters)
+    f = filters
+    listing = not found["words"] and not (f.number.strip() or f.signer.strip() or f.vote
+                                          or f.participant.strip() or f.access or f.offset)
+    gone = (disposal.tombstones(session, actor, body_id=f.body_id, date_from=f.date_from,
+                                date_to=f.date_to) if listing else [])
+    return found | {"disposals": gone}
 
 
 def sealed_minutes(session: Session, actor: Actor, meeting_id: int) -> Minutes:
@@ -37,14 +59,22 @@ def sealed_minutes(session: Session, actor: Actor, meeting_id: int) -> Minutes:
 
 
 def detail(
-    session: Session, blobs: BlobStore, keys: KeyStore, actor: Actor, meeting_id: int
+    session: Session, blobs: BlobStore, keys: KeyStore, actor: Actor, meeting_id: int,
+    *, now: datetime | None = None,
 ) -> dict[str, Any]:
-    """A sealed meeting as the archive shows it, with its signatures checked now."""
+    """A sealed meeting as the archive shows it, with its signatures checked now, its
+    retention period and whether this archivist may dispose of it; a disposed meeting as
+    its tombstone (`disposal`)."""
     require_archivist(actor)
+    now = now or clock.now_utc()
+    gone = disposal.tombstone(session, actor, meeting_id)
+    if gone is not None:
+        return {"disposal": gone}
     row = sealed_minutes(session, actor, meeting_id)
     meeting = session.get(Meeting, meeting_id)
     assert meeting is not None and row.signed_sha256 is not None
     body = session.get(Body, meeting.body_id)
+    kept = retention.of_meeting(session, meeting)
     pdf = blobs.get(row.signed_sha256)
     checks = verify_pdf(pdf, keys.trust_roots())
     # The digest the signed minutes print is the one to trust; the column is a copy of it
@@ -68,6 +98,9 @@ def detail(
         "items": agenda_view(session, meeting_id, withdrawn=True),
         "votes": [vote_view(v) for v in votes],
         "participants": _attendance(participants(session, meeting_id)),
+        "retention": retention.retention_view(kept, now),
+        "may_dispose": actor.global_role == GlobalRole.ARCHIVIST.value and kept.expired(now),
+        "disposal": None,
     }
 
 
@@ -87,7 +120,7 @@ def archived_copy(session: Session, actor: Actor | None, sha256: str) -> Archive
     entries cut off before the seal, or edited, show)."""
     row = session.exec(select(Minutes).where(Minutes.signed_sha256 == sha256)).first()
     if row is None:
-        return None
+        return _disposed_copy(session, actor, sha256)
     meeting = session.get(Meeting, row.meeting_id)
     if meeting is None or meeting.status != MeetingStatus.SEALED.value:
         return None
@@ -104,3 +137,21 @@ def archived_copy(session: Session, actor: Actor | None, sha256: str) -> Archive
                         code=f"BB-{body.code}" if body and body.code else "BB",
                         record_digest=row.record_digest,
                         record_intact=intact)
+
+
+def _disposed_copy(session: Session, actor: Actor | None, sha256: str) -> ArchivedCopy | None:
+    """The minutes of a meeting disposed of since, known by its tombstone, for whoever may read
+    that body's archive (its record is gone: nothing vouches for it any more)."""
+    gone = session.exec(select(Disposal).where(Disposal.minutes_sha256 == sha256)).first()
+    if gone is None:
+        return None
+    if actor is not None:
+        try:
+            disposal.tombstone(session, actor, gone.meeting_id)
+        except DomainError:
+            return None
+    return ArchivedCopy(meeting_id=gone.meeting_id, title=gone.title, number=gone.minutes_number,
+                        code=f"BB-{gone.minutes_code}" if gone.minutes_code else "BB",
+                        record_digest=gone.record_digest, record_intact=False,
+                        disposed_at=gone.disposed_at, disposed_by=gone.disposer_name,
+                        disposal_reason=gone.reason)

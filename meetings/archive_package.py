@@ -28,7 +28,7 @@ from typing import Any
 import pymupdf
 from sqlmodel import Session, col, select
 
-from meetings import clock, record
+from meetings import clock, record, retention
 from meetings.access import require_archivist
 from meetings.accounts import Actor
 from meetings.archive import sealed_minutes
@@ -45,9 +45,6 @@ from meetings.models import (
 )
 
 MAX_MEETINGS = 50
-# How long minutes of a People's Committee or Council are kept, until bodies set retention
-# per kind of record (issue 15 §4): permanently, as the archives keep a body's minutes.
-DEFAULT_RETENTION = "Vĩnh viễn"
 DOCUMENT_KINDS = ("Tờ trình", "Báo cáo", "Dự thảo", "Kế hoạch", "Quyết định", "Nghị quyết",
                   "Công văn", "Thông báo", "Chương trình", "Đề án", "Phương án", "Danh sách")
 
@@ -108,15 +105,17 @@ def _meeting_files(session: Session, blobs: BlobStore, meeting: Meeting, body: B
         documents.append(_document_metadata(document, version, item, body, path))
     files[f"{base}/nhat-ky.json"] = _json(_record(session, meeting.id))
     policy = session.get(DocumentPolicy, meeting.id)
+    kept = retention.period_text(retention.of_meeting(session, meeting).years)
     files[f"{base}/ho-so.json"] = _json(
-        _file_metadata(meeting, body, minutes, signed, documents, policy))
+        _file_metadata(meeting, body, minutes, signed, documents, policy, kept))
     return files
 
 
 def _file_metadata(meeting: Meeting, body: Body | None, minutes: Minutes, signed: bytes,
-                   documents: list[dict[str, Any]], policy: DocumentPolicy | None
-                   ) -> dict[str, Any]:
-    """The hồ sơ's fields (Thông tư 05/2025/TT-BNV) and the minutes as its first document."""
+                   documents: list[dict[str, Any]], policy: DocumentPolicy | None,
+                   kept: str) -> dict[str, Any]:
+    """The hồ sơ's fields (Thông tư 05/2025/TT-BNV) and the minutes as its first document;
+    `kept` is its retention period as the body set it ("Vĩnh viễn", "20 năm")."""
     code = f"BB-{body.code}" if body and body.code else "BB"  # "Số: 07/BB-UBND"
     year = (minutes.sealed_at or meeting.starts_at).year
     number = f"{minutes.number:02d}" if minutes.number is not None else ""
@@ -139,7 +138,7 @@ def _file_metadata(meeting: Meeting, body: Body | None, minutes: Minutes, signed
         "tieu_de": meeting.title,
         "co_quan": body.name if body else "",
         "co_quan_cap_tren": body.parent_name if body else "",
-        "thoi_han_luu_tru": DEFAULT_RETENTION,
+        "thoi_han_luu_tru": kept,
         "muc_do_tiep_can": "Hạn chế" if policy is not None and policy.confidential else
                            "Công khai",
         "ngon_ngu": "Tiếng Việt",

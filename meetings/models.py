@@ -38,6 +38,9 @@ class MeetingStatus(StrEnum):
     ENDED = "ended"
     SEALED = "sealed"
     CANCELLED = "cancelled"  # a draft called off by its secretary: kept, read-only
+    # A sealed meeting disposed of after its retention period: only its tombstone is left
+    # (`Disposal`), and the row itself, so that its id is never reused.
+    DISPOSED = "disposed"
 
 
 class MeetingKind(StrEnum):
@@ -705,3 +708,43 @@ class IntegrityCheck(SQLModel, table=True):
     meetings_checked: int = 0
     ok: bool = True
     damage: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+
+
+# --- Retention and disposal (issue 15 §4) -----------------------------------------------------
+
+
+class RetentionPeriod(SQLModel, table=True):
+    """How long a body keeps one kind of record (`meetings.retention.RecordKind`): a number of
+    whole years, or permanently (`years` None). No row: the default (`meetings.retention`)."""
+
+    __tablename__ = "retention_periods"
+    __table_args__ = (UniqueConstraint("body_id", "record_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    record_kind: str = Field(max_length=32)
+    years: int | None = None
+
+
+class Disposal(SQLModel, table=True):
+    """The tombstone of a sealed meeting disposed of after its retention period
+    (`meetings.disposal`): what it was (title, kind, date, the minutes' number, the record
+    chain's last digest and the signed minutes' SHA-256), the period that had passed, who
+    disposed of it, when and why. The meeting's row stays, with status `disposed`, so that its
+    id is never given to another meeting; everything else of it is gone."""
+
+    __tablename__ = "disposals"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
+    title: str = Field(max_length=300)
+    meeting_kind: str = Field(max_length=16)
+    starts_at: datetime
+    minutes_number: int | None = None
+    minutes_code: str = Field(default="", max_length=32)
+    sealed_at: datetime | None = None
+    record_digest: str | None = Field(default=None, max_length=64)
+    minutes_sha256: str | None = Field(default=None, max_length=64, index=True)
+    retention_years: int
+    disposed_at: datetime = Field(index=True)
+    disposed_by: int = Field(foreign_key="users.id")
+    disposer_name: str = Field(max_length=200)
+    reason: str = Field(sa_column=Column(Text, nullable=False))

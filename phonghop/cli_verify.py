@@ -96,7 +96,12 @@ def _text(result: FileVerification) -> str:
         ]
     if result.archived is not None:
         a = result.archived
-        lines.append(f"Kho lưu trữ / Archive: cuộc họp / meeting {a.meeting_id} «{a.title}», "
-                     f"số / number {a.number}/{a.code}, nhật ký / record "
-                     f"{'khớp / matches' if a.record_intact else 'KHÔNG khớp / does NOT match'}")
+        if a.disposed_at is not None:
+            lines.append(f"Kho lưu trữ / Archive: cuộc họp / meeting {a.meeting_id} «{a.title}», "
+                         f"số / number {a.number}/{a.code}, đã tiêu hủy / disposed of "
+                         f"{a.disposed_at.isoformat()} ({a.disposed_by}: {a.disposal_reason})")
+        else:
+            matches = "khớp / matches" if a.record_intact else "KHÔNG khớp / does NOT match"
+            lines.append(f"Kho lưu trữ / Archive: cuộc họp / meeting {a.meeting_id} «{a.title}», "
+                         f"số / number {a.number}/{a.code}, nhật ký / record {matches}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import tempfile
 import threading
@@ -101,6 +102,10 @@ class PageRenderer:
     def cache_path(self, sha256: str, page: int, width: int, fmt: str = DEFAULT_FORMAT) -> Path:
         ext = "png" if fmt == "png" else fmt
         return self.cache_dir / sha256[:2] / sha256 / f"{page}-{width}.{ext}"
+
+    def forget(self, sha256: str) -> None:
+        """Delete the cached images of a file that is gone (a disposed meeting's)."""
+        shutil.rmtree(self.cache_dir / sha256[:2] / sha256, ignore_errors=True)
 
     async def _run(self, *args: Any) -> str:
         assert self._pool is not None, "renderer not started"

@@ -131,7 +131,7 @@ async def search_archive(request: Request) -> Response:
         access=q.get("access", ""), limit=_number(q.get("limit"), "limit", 50),
         offset=_number(q.get("offset"), "offset", 0),
     )
-    return json_response(await services.read(lambda s: archive_search.search(s, actor, filters)))
+    return json_response(await services.read(lambda s: archive.search(s, actor, filters)))
 
 
 async def archive_detail(request: Request) -> Response:
@@ -140,7 +140,8 @@ async def archive_detail(request: Request) -> Response:
     meeting_id = path_int(request, "meeting_id")
     return json_response(
         await services.read(
-            lambda s: archive.detail(s, services.blobs, services.keys, actor, meeting_id)
+            lambda s: archive.detail(s, services.blobs, services.keys, actor, meeting_id,
+                                     now=clock.now_utc())
         )
     )
 

@@ -1,5 +1,6 @@
 """The audit log: who did what and when (logins, ok and failed; role changes; deactivations;
-keys, vote rules and quorums; seals), for the administrator to read and filter.
+keys, vote rules, quorums and retention periods; seals; disposals of sealed meetings), for the
+administrator to read and filter.
 
 An entry is written in the same transaction as the change it records, so a change that was
 rolled back leaves no entry; a failed login has nothing to roll back and writes its own.
@@ -23,8 +24,8 @@ ACTIONS = (
     "user.password_reset",
     "body.created", "body.edited", "body.kind", "body.quorum", "body.rules",
     "body.member_added", "body.member_edited", "body.member_removed",
-    "body.key_generated", "body.key_installed",
-    "meeting.role", "minutes.sealed",
+    "body.key_generated", "body.key_installed", "body.retention",
+    "meeting.role", "minutes.sealed", "archive.disposed",
 )
 PAGE = 100
 

@@ -1,6 +1,7 @@
 """The administrator's work on bodies (cơ quan): name, code (the "BB-UBND" part of minute
 numbers), parent body, place, kind, members with their positions and voting flag, default
-secretary and chair, vote rule and quorum, the minutes' default recipients.
+secretary and chair, vote rule and quorum, the minutes' default recipients, the retention
+periods of its records (`meetings.retention`).
 
 The kind fixes the quorum for the two legal kinds (meetings.body_names.LEGAL_QUORUM): a People's
 Committee or Council gets two thirds the moment it exists and no one can lower it. Only an
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from meetings import body_names
+from meetings import body_names, retention
 from meetings.accounts import Actor
 from meetings.admin import audit
 from meetings.admin.users import require_admin
@@ -215,6 +216,8 @@ def edit_body(session: Session, actor: Actor | None, body_id: int, data: dict[st
         # here, which has its own field above.
         set_body_rules(session, actor, body_id,
                        {k: v for k, v in data["rules"].items() if k != "quorum"})
+    if data.get("retention") is not None:
+        retention.set_periods(session, actor, body_id, data["retention"])
     return body
 
 
@@ -296,6 +299,8 @@ def body_admin_view(session: Session, body: Body, *, members: bool = True) -> di
         "rules": body_rules_view(body),
         "has_signing_key": bool(body.signing_p12_path),
     }
+    if members and body.id is not None:
+        out["retention"] = retention.periods_view(session, body.id)
     if members:
         rows = session.exec(
             select(BodyMember, User).join(User, col(User.id) == col(BodyMember.user_id))

@@ -55,7 +55,7 @@ from meetings.text import fold
 from meetings.views import meeting_view
 
 __all__ = ["Engine", "Filters", "Fts5", "PostgresFts", "backfill", "bulk_store", "engine_for",
-           "index_meeting", "parse_number", "search"]
+           "index_meeting", "parse_number", "search", "unindex_meeting"]
 
 MAX_HITS = 200  # ranked passages read per query; meetings are listed by their best one
 # A query whose words are on more passages than this ranks the newest of them only (each
@@ -170,6 +170,14 @@ def index_meeting(session: Session, blobs: BlobStore, meeting_id: int) -> int:
     rows = passages(session, blobs, meeting)
     store(session, engine_for(session), rows)
     return len(rows)
+
+
+def unindex_meeting(session: Session, meeting_id: int) -> None:
+    """Take a meeting out of the archive's search: its passages, their index rows and what
+    the filters read of it (a disposal, `meetings.disposal`)."""
+    engine_for(session).unindex(session, meeting_id)
+    session.execute(sa.delete(ArchiveEntry).where(col(ArchiveEntry.meeting_id) == meeting_id))
+    session.execute(sa.delete(ArchiveMeeting).where(col(ArchiveMeeting.meeting_id) == meeting_id))
 
 
 def backfill(session: Session, blobs: BlobStore) -> int:

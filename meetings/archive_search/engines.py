@@ -19,6 +19,9 @@ class Engine(Protocol):
     def index(self, session: Session, first_id: int, last_id: int) -> None:
         """Index the entries whose ids are in [first_id, last_id]."""
 
+    def unindex(self, session: Session, meeting_id: int) -> None:
+        """Take a meeting's entries out of the index (before the entries are deleted)."""
+
     def match(self, query: Select[Any], words: list[str], floor: int | None = None
               ) -> tuple[Select[Any], Any]:
         """The query narrowed to entries holding every word (with ids above `floor`, when
@@ -43,6 +46,12 @@ class Fts5:
         session.execute(sa.text(
             "INSERT INTO archive_fts (rowid, folded) SELECT id, folded FROM archive_entries "
             "WHERE id BETWEEN :a AND :b"), {"a": first_id, "b": last_id})
+
+    def unindex(self, session: Session, meeting_id: int) -> None:
+        # External content: FTS5 forgets a row only when told the very text it indexed.
+        session.execute(sa.text(
+            "INSERT INTO archive_fts (archive_fts, rowid, folded) SELECT 'delete', id, folded "
+            "FROM archive_entries WHERE meeting_id = :m"), {"m": meeting_id})
 
     def match(self, query: Select[Any], words: list[str], floor: int | None = None
               ) -> tuple[Select[Any], Any]:
@@ -81,6 +90,11 @@ class PostgresFts:
         session.execute(sa.text(
             "INSERT INTO archive_fts (id, tsv) SELECT id, to_tsvector('simple', folded) "
             "FROM archive_entries WHERE id BETWEEN :a AND :b"), {"a": first_id, "b": last_id})
+
+    def unindex(self, session: Session, meeting_id: int) -> None:
+        session.execute(sa.text(
+            "DELETE FROM archive_fts WHERE id IN "
+            "(SELECT id FROM archive_entries WHERE meeting_id = :m)"), {"m": meeting_id})
 
     def match(self, query: Select[Any], words: list[str], floor: int | None = None
               ) -> tuple[Select[Any], Any]:

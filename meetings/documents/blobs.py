@@ -46,3 +46,7 @@ class BlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+    def delete(self, sha256: str) -> None:
+        """Remove a file nothing uses any more (a disposal, `meetings.disposal`)."""
+        self.path(sha256).unlink(missing_ok=True)

@@ -6,7 +6,8 @@ and what was changed after each signature by pyHanko's difference analysis, so t
 incremental update that rewrites a page is red even though poppler's `pdfsig` calls the
 signature itself valid) and, given a lookup, whether this exact file (by SHA-256) is the
 signed minutes of a sealed meeting and whether that meeting's record chain still ends in the
-digest the minutes printed and signed.
+digest the minutes printed and signed (or of a meeting disposed of since: its tombstone keeps
+the digest).
 
 The verdict is "valid" only when there is at least one signature and every signature is
 intact, valid, trusted and followed by nothing but later signatures or validation data.
@@ -17,8 +18,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from meetings import clock
 from meetings.minutes.signing import SignatureCheck, verify_pdf
 
 
@@ -32,6 +35,11 @@ class ArchivedCopy:
     code: str  # the minutes number's suffix, "BB-UBND"
     record_digest: str | None  # printed and signed in the minutes
     record_intact: bool  # the record chain verifies and ends in that digest
+    # A meeting disposed of after its retention period (`meetings.disposal`): its tombstone
+    # still knows the minutes' digest, but the record is gone.
+    disposed_at: datetime | None = None
+    disposed_by: str = ""
+    disposal_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,15 @@ def _summary(verdict: str, checks: list[SignatureCheck], archived: ArchivedCopy 
         bad = [c for c in checks if not sound(c)]
         vi = f"{len(bad)}/{len(checks)} chữ ký số không xác nhận được tệp này."
         en = f"{len(bad)} of {len(checks)} digital signature(s) do not vouch for this file."
-    if archived is not None:
+    if archived is not None and archived.disposed_at is not None:
+        day = clock.date_text(archived.disposed_at)
+        vi += (f" Đây đúng là bản biên bản đã ký của cuộc họp «{archived.title}»; hồ sơ cuộc "
+               f"họp đã được tiêu hủy ngày {day} khi hết thời hạn lưu trữ (không còn nhật ký "
+               "để đối chiếu).")
+        en += (f" This is exactly the signed minutes of the meeting «{archived.title}»; its "
+               f"records were disposed of on {day} after their retention period (no record "
+               "is left to compare).")
+    elif archived is not None:
         vi += " Đây đúng là bản biên bản đã ký lưu trong kho lưu trữ"
         en += " This is exactly the signed minutes kept in the archive"
         if archived.record_intact:
@@ -107,6 +123,11 @@ def report(result: FileVerification) -> dict[str, Any]:
             "code": result.archived.code,
             "record_digest": result.archived.record_digest,
             "record_intact": result.archived.record_intact,
+            "disposed": None if result.archived.disposed_at is None else {
+                "at": clock.iso_vietnam(result.archived.disposed_at),
+                "by": result.archived.disposed_by,
+                "reason": result.archived.disposal_reason,
+            },
         },
     }
 

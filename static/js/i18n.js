@@ -14,6 +14,7 @@ import { ANNOTATIONS } from './strings/annotations.js';
 import { ARCHIVE } from './strings/archive.js';
 import { ADMIN } from './strings/admin.js';
 import { STATEMENTS } from './strings/statements.js';
+import { RETENTION } from './strings/retention.js';
 
 const STORAGE_KEY = 'phonghop.lang';
 const LANGS = ['vi', 'en'];
@@ -84,6 +85,7 @@ export const STRINGS = {
   ...ANNOTATIONS,
   ...ARCHIVE,
   ...ADMIN,
+  ...RETENTION,
   // --- the app around the pages
   'app.name': { vi: 'Phòng họp không giấy', en: 'Paperless meeting room' },
   'lang.switch': { vi: 'English', en: 'Tiếng Việt' },

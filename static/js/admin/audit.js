@@ -1,6 +1,7 @@
 // /admin/audit: who did what and when — logins (and failed ones), role changes, deactivations,
-// keys, vote rules and quorums, sealed minutes — filtered by action, person and dates. The
-// filters live in the address, so a filtered view can be bookmarked and Back returns to it.
+// keys, vote rules, quorums and retention periods, sealed minutes, disposals — filtered by
+// action, person and dates. The filters live in the address, so a filtered view can be
+// bookmarked and Back returns to it.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
@@ -11,7 +12,7 @@ import { roleLabel } from '../ui/badges.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AdminFrame, roleName } from './common.js';
 
-const FAMILIES = ['login', 'user', 'body', 'meeting', 'minutes'];
+const FAMILIES = ['login', 'user', 'body', 'meeting', 'minutes', 'archive'];
 const FILTERS = ['action', 'actor', 'since', 'until'];
 
 function address(filters, before) {
@@ -21,6 +22,8 @@ function address(filters, before) {
   const s = params.toString();
   return s ? `?${s}` : '';
 }
+
+const periodText = (years) => (years == null ? t('retention.permanent') : t('retention.n_years', { n: years }));
 
 const actionName = (code) => (STRINGS[`audit.${code}`] ? t(`audit.${code}`) : code);
 
@@ -41,6 +44,8 @@ function detailsText(e) {
     case 'minutes.sealed': return String(d.signer || d.title || '');
     case 'user.deactivated': return t('admin.user.deactivated', { name: e.target, n: d.logins_ended ?? 0 });
     case 'login.failed': return d.client || '';
+    case 'body.retention': return Object.keys(d.after || {}).map((k) => `${t(`retention.kind.${k}`)}: ${periodText(d.before?.[k])} → ${periodText(d.after[k])}`).join('; ');
+    case 'archive.disposed': return `${d.reason || ''}${d.minutes_sha256 ? ` (SHA-256 ${d.minutes_sha256.slice(0, 12)}…)` : ''}`;
     default: return d.fields ? d.fields.join(', ') : '';
   }
 }

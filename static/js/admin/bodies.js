@@ -1,6 +1,7 @@
 // /admin/bodies and /admin/bodies/{id}: the bodies (cơ quan), each with its name, code, kind,
 // members and their positions, default secretary and chair, quorum (the law's, shown as such,
-// for People's Committees and Councils), the minutes' default recipients and signing key.
+// for People's Committees and Councils), the minutes' default recipients, signing key and the
+// retention period of each kind of record.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { del, get, patch, post, put } from '../api.js';
@@ -192,6 +193,44 @@ function KeyCard({ body, onChange }) {
     </section>`;
 }
 
+// The body's retention period for each kind of record: permanent (the default) or a number
+// of years (PATCH /api/admin/bodies/{id} with `retention`).
+function RetentionCard({ body, onSave }) {
+  const [rows, setRows] = useState(() => Object.fromEntries(body.retention.map((p) => [p.kind,
+    { permanent: p.permanent, years: p.years ?? '' }])));
+  const set = (kind, change) => setRows({ ...rows, [kind]: { ...rows[kind], ...change } });
+  const save = (e) => {
+    e.preventDefault();
+    onSave({ retention: Object.fromEntries(Object.entries(rows).map(([kind, r]) => [kind,
+      r.permanent ? null : Number(r.years)])) }, () => t('retention.saved'));
+  };
+  return html`
+    <section class="card" data-testid="retention-card">
+      <h2>${t('retention.title')}</h2>
+      <p class="muted small">${t('retention.hint')}</p>
+      <form onSubmit=${save}>
+        <table class="table retention-table">
+          <thead><tr><th>${t('retention.kind')}</th><th>${t('retention.period')}</th></tr></thead>
+          <tbody>${body.retention.map((p) => html`<tr key=${p.kind} data-testid=${`retention-${p.kind}`}>
+            <td>${pick(p.label_vi, p.label_en)}</td>
+            <td class="retention-choice">
+              <select value=${rows[p.kind].permanent ? 'permanent' : 'years'}
+                aria-label=${pick(p.label_vi, p.label_en)} data-testid=${`retention-mode-${p.kind}`}
+                onChange=${(e) => set(p.kind, { permanent: e.target.value === 'permanent' })}>
+                <option value="permanent">${t('retention.permanent')}</option>
+                <option value="years">${t('retention.years_option')}</option>
+              </select>
+              ${!rows[p.kind].permanent && html`<label class="retention-years">
+                <input type="number" min="1" max="100" required value=${rows[p.kind].years}
+                  onInput=${(e) => set(p.kind, { years: e.target.value })}
+                  data-testid=${`retention-years-${p.kind}`} /> ${t('retention.years')}</label>`}
+            </td></tr>`)}</tbody>
+        </table>
+        <button class="btn btn-primary" type="submit" data-testid="retention-save">${t('retention.save')}</button>
+      </form>
+    </section>`;
+}
+
 export function AdminBodyPage({ id }) {
   const [body, setBody] = useState(null);
   const [users, setUsers] = useState([]);
@@ -263,6 +302,8 @@ export function AdminBodyPage({ id }) {
           <${QuorumCard} key=${body.quorum.join('/') + body.kind} body=${body}
             onSave=${(data) => change(() => patch(`/api/admin/bodies/${id}`, data))} />
           <${KeyCard} body=${body} onChange=${change} />
+          <${RetentionCard} key=${JSON.stringify(body.retention)} body=${body}
+            onSave=${(data, message) => change(() => patch(`/api/admin/bodies/${id}`, data), message)} />
         </div>
       </div>
       <${MembersCard} body=${body} users=${users} positions=${positions} onChange=${change} />

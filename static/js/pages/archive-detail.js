@@ -1,13 +1,16 @@
 // /archive/{id}: a meeting whose minutes are signed, as the archive keeps it: the signature
 // checked now against the server's trust roots, the record's integrity, items, votes (each
-// under its item) and attendance as the minutes print it.
+// under its item), attendance as the minutes print it, and its retention period; once that
+// has passed, an archivist of the body may dispose of it (with a reason), and the page then
+// shows the tombstone left.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { get } from '../api.js';
-import { formatDateTime, minutesNumber } from '../format.js';
+import { get, post } from '../api.js';
+import { formatDate, formatDateTime, minutesNumber } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { isAway } from '../meeting-state.js';
 import { LateBadge, roleLabel } from '../ui/badges.js';
+import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { VoteResult } from '../ui/vote-result.js';
@@ -73,11 +76,90 @@ function FoundPage({ data, query }) {
   </section>`;
 }
 
+export const periodText = (years) => (years == null ? t('retention.permanent')
+  : t('retention.n_years', { n: years }));
+
+// "Đã tiêu hủy ngày … theo quyết định của …; lý do …", with what the meeting was and the
+// digests that still recognise a copy of its minutes or record.
+export function disposalLine(d) {
+  return t('disposal.line', { date: formatDate(d.disposed_at), name: d.disposed_by.full_name,
+    reason: d.reason });
+}
+
+function Tombstone({ d }) {
+  return html`<section class="card tombstone" data-testid="tombstone">
+    <h2>${t('disposal.title')}</h2>
+    <p class="notice notice-warn" data-testid="tombstone-line">${disposalLine(d)}</p>
+    <dl class="facts">
+      <dt>${t('disposal.what')}</dt><dd data-testid="tombstone-title">${d.title}</dd>
+      <dt>${t('search.body')}</dt><dd>${d.body}</dd>
+      <dt>${t('disposal.minutes')}</dt><dd>${minutesNumber(d.minutes_number)}/${d.minutes_code}</dd>
+      <dt>${t('disposal.meeting_date')}</dt><dd>${formatDate(d.starts_at)}</dd>
+      <dt>${t('archive.signing_time')}</dt><dd>${formatDateTime(d.sealed_at)}</dd>
+      <dt>${t('disposal.period')}</dt><dd>${periodText(d.retention_years)}</dd>
+      <dt>${t('disposal.disposed_at')}</dt><dd>${formatDateTime(d.disposed_at)}</dd>
+      <dt>${t('disposal.record_digest')}</dt><dd class="mono" data-testid="tombstone-record">${d.record_digest}</dd>
+      <dt>${t('disposal.minutes_digest')}</dt><dd class="mono" data-testid="tombstone-minutes">${d.minutes_sha256}</dd>
+    </dl>
+  </section>`;
+}
+
+function Retention({ data, onDisposed }) {
+  const r = data.retention;
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const dispose = async () => {
+    if (!reason.trim()) {
+      setError({ message: t('disposal.reason_missing') });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await post(`/api/archive/${data.meeting.id}/disposal`, { reason });
+      setAsking(false);
+      onDisposed(answer.disposal);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const line = r.permanent ? t('retention.never')
+    : r.expired ? t('retention.expired', { date: formatDate(r.expires_on) })
+      : t('retention.until', { period: periodText(r.years), date: formatDate(r.expires_on) });
+  return html`<section class="card" data-testid="archive-retention">
+    <h2>${t('retention.on_page')}: <span data-testid="retention-period">${pick(r.text_vi, r.text_en)}</span></h2>
+    <p class="muted">${line}</p>
+    ${data.may_dispose && html`<button class="btn btn-danger" type="button" data-testid="dispose"
+      onClick=${() => { setAsking(true); setError(null); }}>${t('disposal.button')}</button>`}
+    ${asking && html`<${ConfirmDialog} title=${t('disposal.confirm_title')} danger busy=${busy}
+      confirmLabel=${t('disposal.ok')} onConfirm=${dispose} onCancel=${() => setAsking(false)}>
+      <p>${t('disposal.confirm_text', { title: data.meeting.title })}</p>
+      <label class="field"><span>${t('disposal.reason')}</span>
+        <textarea rows="3" maxlength="1000" value=${reason} onInput=${(e) => { setReason(e.target.value); setError(null); }}
+          data-testid="dispose-reason"></textarea></label>
+      <${ErrorBox} error=${error} />
+    </${ConfirmDialog}>`}
+  </section>`;
+}
+
 export function ArchiveDetailPage({ id, query }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => { get(`/api/archive/${id}`).then(setData, setError); }, [id]);
 
+  if (data?.disposal) {
+    const d = data.disposal;
+    return html`
+      <${AppHeader} title=${d.title} subtitle=${`${d.body} · ${t('archive.number', { number: minutesNumber(d.minutes_number) })}`} />
+      <main class="page">
+        <p><a href="/archive">${t('archive.back')}</a></p>
+        <${Tombstone} d=${d} />
+      </main>`;
+  }
   const m = data?.meeting;
   return html`
     <${AppHeader} title=${m ? m.title : t('archive.title')}
@@ -106,6 +188,7 @@ export function ArchiveDetailPage({ id, query }) {
             <a class="btn" href=${`/api/archive/${id}/package.zip`} download
               data-testid="archive-package">${t('verify.package')}</a>
           </section>
+          <${Retention} data=${data} onDisposed=${(d) => setData({ disposal: d })} />
           <section class="card">
             <h2>${t('archive.items')}</h2>
             <ol class="archive-items">${data.items.map((i) => html`<li key=${i.id}

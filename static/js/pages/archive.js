@@ -1,5 +1,6 @@
 // /archive: archivists search the sealed meetings' minutes, conclusions, agenda and documents
-// (with or without diacritics, any order), filter them, and open the page a hit is on.
+// (with or without diacritics, any order), filter them, and open the page a hit is on; the
+// listing (no words) also shows the meetings disposed of after their retention period.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get } from '../api.js';
@@ -8,6 +9,7 @@ import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
+import { disposalLine } from './archive-detail.js';
 
 // The search lives in the address (same names as GET /api/archive), so Back returns to it.
 const FIELDS = ['q', 'body', 'from', 'to', 'number', 'signer', 'participant', 'vote', 'access'];
@@ -79,6 +81,25 @@ function Listed({ results }) {
   </table></div>`;
 }
 
+// Meetings disposed of after their retention period: only their tombstone is left.
+function Disposed({ rows }) {
+  return html`<section data-testid="archive-disposed">
+    <h2>${t('disposal.title')}</h2>
+    <div class="table-wrap"><table class="table">
+      <thead><tr><th>${t('archive.col_number')}</th><th>${t('archive.col_title')}</th>
+        <th>${t('archive.col_body')}</th><th>${t('archive.col_date')}</th>
+        <th>${t('disposal.col_disposed')}</th></tr></thead>
+      <tbody>${rows.map((d) => html`
+        <tr key=${d.meeting_id} data-testid=${`disposed-row-${d.meeting_id}`}>
+          <td>${minutesNumber(d.minutes_number)}</td>
+          <td><a href=${`/archive/${d.meeting_id}`}>${d.title}</a></td>
+          <td>${d.body}</td><td>${formatDate(d.starts_at)}</td>
+          <td class="small">${disposalLine(d)}</td>
+        </tr>`)}</tbody>
+    </table></div>
+  </section>`;
+}
+
 export function ArchivePage({ query }) {
   const initial = Object.fromEntries(FIELDS.map((name) => [name, query.get(name) || '']));
   const [form, setForm] = useState(initial);
@@ -148,6 +169,7 @@ export function ArchivePage({ query }) {
         <p class="muted" data-testid="archive-count">${results.length === 0 ? t('archive.none')
           : ranked ? t('search.found', { n: results.length }) : t('archive.found', { n: results.length })}</p>
         ${answer.broad && html`<p class="notice notice-warn small" data-testid="archive-broad">${t('search.broad')}</p>`}
-        ${results.length > 0 && (ranked ? html`<${Ranked} results=${results} />` : html`<${Listed} results=${results} />`)}`}
+        ${results.length > 0 && (ranked ? html`<${Ranked} results=${results} />` : html`<${Listed} results=${results} />`)}
+        ${answer.disposals?.length > 0 && html`<${Disposed} rows=${answer.disposals} />`}`}
     </main>`;
 }

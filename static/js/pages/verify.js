@@ -5,7 +5,7 @@
 
 import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { upload } from '../api.js';
-import { formatDateTime, minutesNumber } from '../format.js';
+import { formatDate, formatDateTime, minutesNumber } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { ErrorBox } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
@@ -57,7 +57,10 @@ function Report({ report }) {
       <h2>${t('verify.archive')}</h2>
       ${a ? html`<div data-testid="verify-archived">
           <p>${t('verify.archived', { number: `${minutesNumber(a.number)}/${a.code}`, title: a.title })}</p>
-          <ul class="checks"><${Check} ok=${a.record_intact} label=${t('verify.record_ok')} /></ul>
+          ${a.disposed
+            ? html`<p class="notice notice-warn" data-testid="verify-disposed">${t('disposal.line',
+              { date: formatDate(a.disposed.at), name: a.disposed.by, reason: a.disposed.reason })}</p>`
+            : html`<ul class="checks"><${Check} ok=${a.record_intact} label=${t('verify.record_ok')} /></ul>`}
           <p><a href=${`/archive/${a.meeting_id}`}>${t('verify.open_meeting')}</a></p></div>`
         : html`<p class="muted" data-testid="verify-not-archived">${t('verify.not_archived')}</p>`}
       <p class="small muted">SHA-256: <code>${report.sha256}</code></p>

@@ -1,0 +1,52 @@
+// Strings of retention periods and disposal (issue 15 §4): the administrator's periods per kind
+// of record, the period on a sealed meeting's archive page, the archivist's disposal with its
+// reason, and the tombstone left. Terms follow shared/VIETNAMESE.md and the Law on Archives.
+
+export const RETENTION = {
+  'retention.title': { vi: 'Thời hạn lưu trữ', en: 'Retention periods' },
+  'retention.hint': {
+    vi: 'Mặc định mọi loại hồ sơ được lưu trữ vĩnh viễn. Chỉ đặt số năm cho loại hồ sơ mà bảng thời hạn lưu trữ của cơ quan quy định có thời hạn; biên bản và tài liệu của một cuộc họp được lưu theo thời hạn dài hơn.',
+    en: 'By default every kind of record is kept permanently. Set a number of years only where the body\'s list of retention periods says so; a meeting\'s minutes and documents are kept for the longer of their periods.',
+  },
+  'retention.kind': { vi: 'Loại hồ sơ', en: 'Kind of record' },
+  'retention.kind.minutes_regular': { vi: 'Biên bản phiên họp thường kỳ', en: 'Minutes of regular sessions' },
+  'retention.kind.minutes_special': { vi: 'Biên bản phiên họp chuyên đề', en: 'Minutes of thematic sessions' },
+  'retention.kind.minutes_urgent': { vi: 'Biên bản phiên họp đột xuất', en: 'Minutes of extraordinary sessions' },
+  'retention.kind.documents': { vi: 'Tài liệu trình tại cuộc họp', en: 'Documents presented at meetings' },
+  'retention.period': { vi: 'Thời hạn', en: 'Period' },
+  'retention.permanent': { vi: 'Vĩnh viễn', en: 'Permanent' },
+  'retention.years_option': { vi: 'Có thời hạn (số năm)', en: 'A number of years' },
+  'retention.years': { vi: 'Số năm', en: 'Years' },
+  'retention.save': { vi: 'Lưu thời hạn lưu trữ', en: 'Save the retention periods' },
+  'retention.saved': { vi: 'Đã lưu thời hạn lưu trữ.', en: 'Retention periods saved.' },
+  'retention.n_years': { vi: '{n} năm', en: '{n} years' },
+  'retention.on_page': { vi: 'Thời hạn lưu trữ', en: 'Retention period' },
+  'retention.until': { vi: '{period}, tính từ ngày họp; được tiêu hủy từ ngày {date}', en: '{period} from the meeting\'s date; may be disposed of from {date}' },
+  'retention.expired': { vi: 'Đã hết thời hạn lưu trữ từ ngày {date}.', en: 'The retention period ended on {date}.' },
+  'retention.never': { vi: 'Vĩnh viễn: không được tiêu hủy.', en: 'Permanent: never disposed of.' },
+  'disposal.button': { vi: 'Tiêu hủy hồ sơ hết thời hạn lưu trữ', en: 'Dispose of the expired records' },
+  'disposal.confirm_title': { vi: 'Tiêu hủy hồ sơ cuộc họp?', en: 'Dispose of the meeting\'s records?' },
+  'disposal.confirm_text': {
+    vi: 'Biên bản đã ký, tài liệu, kết quả biểu quyết, ghi chú và nhật ký diễn biến của cuộc họp "{title}" sẽ bị xóa vĩnh viễn. Chỉ còn lại thông tin tiêu hủy (mã băm của biên bản và nhật ký, người tiêu hủy, thời điểm, lý do). Không thể hoàn tác.',
+    en: 'The signed minutes, documents, votes, notes and record of the meeting "{title}" will be deleted for good. Only the record of the disposal is left (the digests of the minutes and the record, who, when, why). This cannot be undone.',
+  },
+  'disposal.reason': { vi: 'Lý do tiêu hủy (bắt buộc), ví dụ số quyết định tiêu hủy', en: 'Reason (required), e.g. the number of the disposal decision' },
+  'disposal.reason_missing': { vi: 'Vui lòng nhập lý do tiêu hủy.', en: 'Please give the reason.' },
+  'disposal.ok': { vi: 'Tiêu hủy', en: 'Dispose' },
+  'disposal.title': { vi: 'Hồ sơ đã tiêu hủy', en: 'Records disposed of' },
+  'disposal.line': {
+    vi: 'Đã tiêu hủy ngày {date} theo quyết định của {name}; lý do: {reason}',
+    en: 'Disposed of on {date} by decision of {name}; reason: {reason}',
+  },
+  'disposal.what': { vi: 'Cuộc họp', en: 'Meeting' },
+  'disposal.minutes': { vi: 'Biên bản số', en: 'Minutes no.' },
+  'disposal.meeting_date': { vi: 'Ngày họp', en: 'Date of the meeting' },
+  'disposal.period': { vi: 'Thời hạn lưu trữ đã hết', en: 'Retention period that ended' },
+  'disposal.record_digest': { vi: 'Mã băm cuối của nhật ký diễn biến cuộc họp', en: 'Last digest of the meeting record' },
+  'disposal.minutes_digest': { vi: 'Mã băm SHA-256 của biên bản đã ký', en: 'SHA-256 of the signed minutes' },
+  'disposal.disposed_at': { vi: 'Thời điểm tiêu hủy', en: 'Disposed of at' },
+  'disposal.col_disposed': { vi: 'Tiêu hủy', en: 'Disposed of' },
+  'audit.body.retention': { vi: 'Đổi thời hạn lưu trữ', en: 'Retention periods changed' },
+  'audit.archive.disposed': { vi: 'Tiêu hủy hồ sơ cuộc họp', en: 'Meeting records disposed of' },
+  'admin.audit.family.archive': { vi: 'Tiêu hủy hồ sơ', en: 'Disposals' },
+};
