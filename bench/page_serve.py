@@ -12,14 +12,16 @@ each request with a member's login cookie):
 - `static_nginx`: nginx sending a static file of the same size (nginx's floor).
 
 The nginx server is plain HTTP (TLS would weigh on both nginx figures alike); its `/_pages/`
-location is copied from deploy/nginx-phonghop.conf, so the bench serves what is shipped.
-The page is padded to `--page-kb` (default 108 KB, the size in the issue) by rendering a
-photo-like page.
+location and its upstream keep-alive are those of deploy/nginx-phonghop.conf. The page is a
+photograph-like page whose 1280 px WebP is at least `--page-kb` (default 108 KB, the size in
+the issue). Needs `wrk` (Debian: `apt-get install -y wrk`) and nginx.
 
-One JSON object per line; the last is the summary with the ratios
-`page_app / healthz` (target: at least 0.5) and `page_nginx / static_nginx`.
+The runs are interleaved, `--rounds` times (the machine may be shared: a burst of other work
+then weighs on every run alike), and the median of each is reported. One JSON object per line;
+the last is the summary with the ratios `page_app / healthz` (target: at least 0.5) and
+`page_nginx / static_nginx`.
 
-    .venv/bin/python bench/page_serve.py [--seconds 10] [--connections 100]
+    .venv/bin/python bench/page_serve.py [--seconds 10] [--connections 100] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,15 +143,16 @@ def replace_document(room: Room, pdf: bytes) -> int:
 
 
 def nginx_config(tmp: Path, *, port: int, app_port: int, cache_dir: Path,
-                 static_dir: Path) -> Path:
+                 static_dir: Path, keepalive: int = 0) -> Path:
     """Plain HTTP in front of the app, with the shipped site's internal page location."""
     site = (ROOT / "deploy" / "nginx-phonghop.conf").read_text()
     block = re.search(r"(?ms)^    location /_pages/ \{.*?^    \}\n", site)
     if block is None:
         sys.exit("deploy/nginx-phonghop.conf has no `location /_pages/` block")
     internal = block.group(0).replace("/var/lib/phonghop/cache/pages/", f"{cache_dir}/")
-    keepalive = re.search(r"keepalive (\d+);", site)
-    assert keepalive is not None
+    shipped = re.search(r"keepalive (\d+);", site)
+    assert shipped is not None
+    keepalive = keepalive or int(shipped.group(1))
     config = tmp / "nginx.conf"
     config.write_text(f"""user root;
 worker_processes 2;
@@ -164,7 +168,7 @@ http {{
     proxy_temp_path {tmp}/proxy;
     upstream phonghop {{
         server 127.0.0.1:{app_port};
-        keepalive {keepalive.group(1)};
+        keepalive {keepalive};
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -184,6 +188,26 @@ http {{
     return config
 
 
+def start_nginx_pair(tmp: Path, room: Room, keepalive: int, *, ports: tuple[int, int],
+                     image: bytes) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
+    """A second server on the same data with PHONGHOP_ACCEL_REDIRECT, and nginx in front of
+    it, with `image` as a static file beside it (`/baseline/page.webp`)."""
+    accel_port, nginx_port = ports
+    accel = start_phonghop(room, accel_port, tmp / "server-accel.log",
+                           PHONGHOP_ACCEL_REDIRECT="/_pages/")
+    static_dir = tmp / "static"
+    static_dir.mkdir()
+    (static_dir / "page.webp").write_bytes(image)
+    config = nginx_config(tmp, port=nginx_port, app_port=accel_port,
+                          cache_dir=tmp / "data" / "cache" / "pages", static_dir=static_dir,
+                          keepalive=keepalive)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    proxy = subprocess.Popen([nginx, "-c", str(config), "-p", str(tmp), "-g", "daemon off;"],
+                             stderr=subprocess.DEVNULL)
+    wait_up(f"http://127.0.0.1:{nginx_port}/baseline/page.webp")
+    return accel, proxy
+
+
 def wait_up(url: str, headers: dict[str, str] | None = None) -> None:
     for _ in range(200):
         try:
@@ -199,12 +223,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="each run this many times, interleaved; the median is reported")
     parser.add_argument("--page-kb", type=int, default=108)
+    parser.add_argument("--app-only", action="store_true",
+                        help="the app alone: no nginx, no PHONGHOP_ACCEL_REDIRECT")
+    parser.add_argument("--keepalive", type=int, default=0,
+                        help="idle upstream connections nginx keeps (default: the shipped site's)")
     args = parser.parse_args()
     wrk_path()
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     measure = {"seconds": args.seconds, "connections": args.connections}
-    results: dict[str, dict[str, Any]] = {}
+    rounds: dict[str, list[dict[str, Any]]] = {}
 
     with tempfile.TemporaryDirectory(prefix="phonghop-page-serve-") as tmpname:
         tmp = Path(tmpname)
@@ -213,65 +242,64 @@ def main() -> None:
         cookie = {"Cookie": room.member_cookies[0]}
         path = f"/api/documents/{document_id}/pages/1?w=1280"
         app_port, accel_port, nginx_port = free_port(), free_port(), free_port()
+        # Two processes on the same data: the app alone, and the app behind nginx, where it
+        # answers with X-Accel-Redirect. Only the one being measured is busy.
         app = start_phonghop(room, app_port, tmp / "server.log")
+        accel = proxy = None
         try:
             direct = httpx.get(f"http://127.0.0.1:{app_port}{path}", headers=cookie, timeout=60)
             assert direct.status_code == 200, direct.text
             size = len(direct.content)
-            etag = direct.headers["etag"]
-            emit({"bench": "page_serve", "page_bytes": size, "document_id": document_id,
-                  **measure})
-            for name, url, headers in [
+            runs = [
                 ("healthz", f"http://127.0.0.1:{app_port}/healthz", cookie),
                 ("page_app", f"http://127.0.0.1:{app_port}{path}", cookie),
                 ("page_app_304", f"http://127.0.0.1:{app_port}{path}",
-                 {**cookie, "If-None-Match": etag}),
-            ]:
-                results[name] = run_wrk(url, headers=headers, **measure)
-                emit({"run": name, "url": url.split("?")[0], **results[name]})
-        finally:
-            stop(app)
-
-        # The same room, now behind nginx: the server answers with X-Accel-Redirect.
-        app = start_phonghop(room, accel_port, tmp / "server-accel.log",
-                             PHONGHOP_ACCEL_REDIRECT="/_pages/")
-        proxy = None
-        try:
-            static_dir = tmp / "static"
-            static_dir.mkdir()
-            (static_dir / "page.webp").write_bytes(direct.content)
-            config = nginx_config(tmp, port=nginx_port, app_port=accel_port,
-                                  cache_dir=tmp / "data" / "cache" / "pages",
-                                  static_dir=static_dir)
-            proxy = subprocess.Popen([nginx, "-c", str(config), "-p", str(tmp),
-                                      "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-            front = f"http://127.0.0.1:{nginx_port}"
-            wait_up(f"{front}/baseline/page.webp")
-            through = httpx.get(front + path, headers=cookie, timeout=10)
-            assert through.status_code == 200 and through.content == direct.content, \
-                (through.status_code, through.headers)
-            for name, url, headers in [
-                ("page_nginx", front + path, cookie),
-                ("static_nginx", f"{front}/baseline/page.webp", {}),
-            ]:
-                results[name] = run_wrk(url, headers=headers, **measure)
-                emit({"run": name, "url": url.split("?")[0], **results[name]})
+                 {**cookie, "If-None-Match": direct.headers["etag"]}),
+            ]
+            if not args.app_only:
+                accel, proxy = start_nginx_pair(tmp, room, args.keepalive,
+                                                ports=(accel_port, nginx_port),
+                                                image=direct.content)
+                front = f"http://127.0.0.1:{nginx_port}"
+                through = httpx.get(front + path, headers=cookie, timeout=10)
+                assert through.status_code == 200 and through.content == direct.content, \
+                    (through.status_code, through.headers)
+                runs += [("page_nginx", front + path, cookie),
+                         ("static_nginx", f"{front}/baseline/page.webp", {})]
+            emit({"bench": "page_serve", "page_bytes": size, "document_id": document_id,
+                  "rounds": args.rounds, **measure})
+            for n in range(args.rounds):
+                for name, url, headers in runs:
+                    result = run_wrk(url, headers=headers, **measure)
+                    rounds.setdefault(name, []).append(result)
+                    emit({"run": name, "round": n + 1, "url": url.split("?")[0], **result})
         finally:
             if proxy is not None:
                 proxy.terminate()
                 proxy.wait(10)
-            stop(app)
+            for process in (app, accel):
+                if process is not None:
+                    stop(process)
+
+    rps = {name: statistics.median(r["requests_per_second"] for r in results)
+           for name, results in rounds.items()}
 
     def ratio(a: str, b: str) -> float:
-        return round(results[a]["requests_per_second"] / results[b]["requests_per_second"], 3)
+        return round(rps[a] / rps[b], 3)
 
-    emit({"summary": "page_serve", "page_bytes": size, **measure,
-          **{f"{name}_rps": r["requests_per_second"] for name, r in results.items()},
-          "page_app_vs_healthz": ratio("page_app", "healthz"),
-          "page_app_304_vs_healthz": ratio("page_app_304", "healthz"),
-          "page_nginx_vs_static_nginx": ratio("page_nginx", "static_nginx"),
-          "page_nginx_vs_page_app": ratio("page_nginx", "page_app"),
-          "target_page_app_vs_healthz": 0.5})
+    summary: dict[str, Any] = {
+        "summary": "page_serve", "page_bytes": size, "rounds": args.rounds, **measure,
+        **{f"{name}_rps_median": value for name, value in rps.items()},
+        "page_app_latency_mean_ms_median": statistics.median(
+            r["latency_mean_ms"] for r in rounds["page_app"]),
+        "page_app_vs_healthz": ratio("page_app", "healthz"),
+        "page_app_304_vs_healthz": ratio("page_app_304", "healthz"),
+        "target_page_app_vs_healthz": 0.5,
+    }
+    if not args.app_only:
+        summary |= {"page_nginx_vs_static_nginx": ratio("page_nginx", "static_nginx"),
+                    "page_nginx_vs_page_app": ratio("page_nginx", "page_app")}
+    emit(summary)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 whom it gave which document's pages (`PageGrants`), and the bytes of the pages it sent last
 (`PageBytes`).
 
-Without them, every tablet asking for the new page costs five database reads in a thread and
-four file reads in threads: 170 pages a second for 100 connections against 4,400 `/healthz`
-(issue 13 §2; bench/page_serve.py measures both).
+Without them, every tablet asking for the new page cost six queries in a worker thread, then
+a stat, an open, 64 KB reads and a close of the file, each another hop to a worker thread: 100
+connections queued on the thread pool, about 0.1 to 0.15 of the `/healthz` rate (issue 13 §2;
+bench/page_serve.py measures both).
 
 A grant is what the database said for one login, one document and one version: the file's
 hash, its page count, and whether the meeting is confidential (its pages are then drawn for
