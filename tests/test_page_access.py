@@ -7,6 +7,7 @@ viewer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from meetings.documents.blobs import BlobStore
 from meetings.models import Meeting, Participant
 from meetings.passwords import Passwords
 from phonghop.auth import COOKIE
+from phonghop.page_access import Grant, PageBytes, PageGrants
 from phonghop.settings import Settings
 from tests.conftest import free_port, start_server, stop_server
 from tests.helpers import error_of, first_document, record_quorum, snapshot, start
@@ -171,3 +173,33 @@ def test_another_process_stops_the_pages_at_once(postgres_settings: Settings,
     finally:
         for process in processes:
             stop_server(process)
+
+
+def test_a_read_begun_before_a_forget_is_not_remembered() -> None:
+    grants = PageGrants()
+    grant = Grant(user_id=7, sha256="a" * 64, page_count=3, confidential=False)
+    begun = grants.generation
+    grants.on_control({"op": "forget_pages"})  # a write committed while the read ran
+    grants.put(("login", 1, None), grant, begun)
+    assert grants.get(("login", 1, None)) is None
+    grants.put(("login", 1, None), grant, grants.generation)
+    grants.put(("other", 1, None), replace(grant, user_id=8), grants.generation)
+    assert grants.get(("login", 1, None)) == grant
+    grants.on_control({"op": "forget_session", "token": "login"})
+    assert grants.get(("login", 1, None)) is None and grants.get(("other", 1, None))
+    grants.on_control({"op": "forget_user", "user_id": 8})
+    assert len(grants) == 0
+    grants.put(("login", 1, None), grant, grants.generation)
+    grants.on_control({"op": "resync"})  # back from a broker outage: forgets may be lost
+    assert len(grants) == 0
+
+
+def test_the_images_kept_in_memory_stay_within_their_budget() -> None:
+    images = PageBytes(budget=1000)
+    for n in range(5):
+        images.put(f"/cache/{n}.webp", bytes([n]) * 240)
+    assert images.size <= 1000 and images.get("/cache/0.webp") is None
+    assert images.get("/cache/4.webp") == bytes([4]) * 240
+    images.put("/cache/big.webp", b"x" * 600)  # more than a quarter: never kept
+    assert images.get("/cache/big.webp") is None
+    assert PageBytes(budget=0).get("/cache/4.webp") is None
