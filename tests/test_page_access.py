@@ -2,8 +2,8 @@
 a document's pages is dropped at once by every change that takes them away (an exclusion, a
 removal from the meeting, a log-out, a deactivation, a new version, the meeting made
 confidential), on this process and on another one sharing PostgreSQL and Redis; writes that
-change nothing of it (a check-in, a page turn) keep it; confidential pages stay drawn for each
-viewer."""
+change nothing of it (a check-in, a page turn, a login) keep it; confidential pages stay drawn
+for each viewer."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_an_exclusion_stops_the_pages_at_once_and_readmission_gives_them_back(
     assert member.get(url).status_code == 200
 
 
-def test_check_ins_and_page_turns_keep_what_is_remembered(login: Any, app: Any) -> None:
+def test_check_ins_page_turns_and_logins_keep_what_is_remembered(login: Any, app: Any) -> None:
     sec, member = login("thuky"), login("uyvien1")
     start(sec, 1)  # the meeting's status changes: what was remembered goes
     doc = first_document(member, 1)
@@ -63,6 +63,7 @@ def test_check_ins_and_page_turns_keep_what_is_remembered(login: Any, app: Any) 
     r = sec.post("/api/meetings/1/present",
                  json={"item_id": doc["item_id"], "document_id": doc["id"], "page": 2})
     assert r.status_code == 200, r.text
+    login("uyvien2")  # a login takes nothing away from anyone
     assert app.state.services.page_grants.generation == before and grants(app) == 1
 
 

@@ -7,8 +7,8 @@ participant added, removed or given another role, a document moved, withdrawn, r
 replaced (a new version), the meeting made confidential, a person kept out of an item, a
 person's global role or account, a login revoked. This module marks the session that wrote
 such a row (`changed(session)` after the commit); the database's after-commit hook passes
-that on. Check-ins, page turns, votes, notes and annotations write other rows or other
-columns, and leave it alone.
+that on. Check-ins, page turns, votes, notes, annotations and logins write other rows, other
+columns or rows that take nothing away, and leave it alone.
 
 Unknown is changed: a bulk UPDATE or DELETE statement on one of these tables counts whatever
 its columns.
@@ -47,6 +47,9 @@ WATCHED: dict[type[SQLModel], frozenset[str] | None] = {
     AuthSession: frozenset({"token_hash", "user_id", "expires_at", "revoked_at"}),
 }
 TABLES = frozenset(str(cls.__tablename__) for cls in WATCHED)
+# New rows of these take nothing away from anyone (what a server remembers is only ever a
+# page allowed): a login storm or a new meeting must not make every process forget.
+NEW_CHANGES_NOTHING: frozenset[type[SQLModel]] = frozenset({AuthSession, User, Meeting})
 
 
 def changed(session: Session) -> bool:
@@ -65,7 +68,11 @@ def _row_matters(obj: Any) -> bool:
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(FLAG):
         return
-    for obj in (*session.new, *session.deleted):
+    for obj in session.new:
+        if type(obj) in WATCHED and type(obj) not in NEW_CHANGES_NOTHING:
+            session.info[FLAG] = True
+            return
+    for obj in session.deleted:
         if type(obj) in WATCHED:
             session.info[FLAG] = True
             return
