@@ -2,11 +2,13 @@
 already-rendered page goes out to logged-in tablets, 100 connections at once (issue 13 §2).
 
 In the same run, with the same load generator (`wrk`, 100 connections, 2 threads, keep-alive,
-each request with a member's login cookie):
+each request with a member's login cookie), the page already rendered:
 
 - `healthz`: the app's own `/healthz` (its floor: routing, middleware, a tiny JSON body);
 - `page_app`: `GET /api/documents/{id}/pages/1?w=1280` on the app alone (`phonghop serve`);
 - `page_app_304`: the same with `If-None-Match` (a tablet that has the page already);
+- `page_app_members`: the same page, each request with the next of `--members` (100) logins
+  in turn (what the server remembers is per login; the login cache lasts 10 s);
 - `page_nginx`: the same request through nginx with `PHONGHOP_ACCEL_REDIRECT=/_pages/`: the
   app authorises, nginx sends the file from the internal location of the shipped site;
 - `static_nginx`: nginx sending a static file of the same size (nginx's floor).
@@ -62,10 +64,13 @@ def wrk_path() -> str:
     return found
 
 
-def run_wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, Any]:
+def run_wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str],
+            script: Path | None = None) -> dict[str, Any]:
     args = [wrk_path(), "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
+    if script is not None:
+        args += ["-s", str(script)]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = re.search(r"Latency\s+([\d.]+)(us|ms|s|m)", out)
@@ -188,6 +193,21 @@ http {{
     return config
 
 
+def cookie_script(path: Path, cookies: list[str]) -> Path:
+    """A wrk script sending each request with the next member's login cookie in turn."""
+    listed = ",\n".join(f'  "{c}"' for c in cookies)
+    path.write_text(f"""local cookies = {{
+{listed}
+}}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, {{["Cookie"] = cookies[(n % #cookies) + 1]}})
+end
+""")
+    return path
+
+
 def start_nginx_pair(tmp: Path, room: Room, keepalive: int, *, ports: tuple[int, int],
                      image: bytes) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
     """A second server on the same data with PHONGHOP_ACCEL_REDIRECT, and nginx in front of
@@ -226,6 +246,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="each run this many times, interleaved; the median is reported")
     parser.add_argument("--page-kb", type=int, default=108)
+    parser.add_argument("--members", type=int, default=100,
+                        help="logins the `page_app_members` run takes in turn")
     parser.add_argument("--app-only", action="store_true",
                         help="the app alone: no nginx, no PHONGHOP_ACCEL_REDIRECT")
     parser.add_argument("--keepalive", type=int, default=0,
@@ -237,7 +259,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="phonghop-page-serve-") as tmpname:
         tmp = Path(tmpname)
-        room = seed_room(tmp / "data", members=1)
+        room = seed_room(tmp / "data", members=args.members)
         document_id = replace_document(room, photo_pdf(args.page_kb))
         cookie = {"Cookie": room.member_cookies[0]}
         path = f"/api/documents/{document_id}/pages/1?w=1280"
@@ -250,11 +272,13 @@ def main() -> None:
             direct = httpx.get(f"http://127.0.0.1:{app_port}{path}", headers=cookie, timeout=60)
             assert direct.status_code == 200, direct.text
             size = len(direct.content)
-            runs = [
-                ("healthz", f"http://127.0.0.1:{app_port}/healthz", cookie),
-                ("page_app", f"http://127.0.0.1:{app_port}{path}", cookie),
+            members = cookie_script(tmp / "members.lua", room.member_cookies)
+            runs: list[tuple[str, str, dict[str, str], Path | None]] = [
+                ("healthz", f"http://127.0.0.1:{app_port}/healthz", cookie, None),
+                ("page_app", f"http://127.0.0.1:{app_port}{path}", cookie, None),
                 ("page_app_304", f"http://127.0.0.1:{app_port}{path}",
-                 {**cookie, "If-None-Match": direct.headers["etag"]}),
+                 {**cookie, "If-None-Match": direct.headers["etag"]}, None),
+                ("page_app_members", f"http://127.0.0.1:{app_port}{path}", {}, members),
             ]
             if not args.app_only:
                 accel, proxy = start_nginx_pair(tmp, room, args.keepalive,
@@ -264,13 +288,13 @@ def main() -> None:
                 through = httpx.get(front + path, headers=cookie, timeout=10)
                 assert through.status_code == 200 and through.content == direct.content, \
                     (through.status_code, through.headers)
-                runs += [("page_nginx", front + path, cookie),
-                         ("static_nginx", f"{front}/baseline/page.webp", {})]
+                runs += [("page_nginx", front + path, cookie, None),
+                         ("static_nginx", f"{front}/baseline/page.webp", {}, None)]
             emit({"bench": "page_serve", "page_bytes": size, "document_id": document_id,
                   "rounds": args.rounds, **measure})
             for n in range(args.rounds):
-                for name, url, headers in runs:
-                    result = run_wrk(url, headers=headers, **measure)
+                for name, url, headers, script in runs:
+                    result = run_wrk(url, headers=headers, script=script, **measure)
                     rounds.setdefault(name, []).append(result)
                     emit({"run": name, "round": n + 1, "url": url.split("?")[0], **result})
         finally:
@@ -294,6 +318,7 @@ def main() -> None:
             r["latency_mean_ms"] for r in rounds["page_app"]),
         "page_app_vs_healthz": ratio("page_app", "healthz"),
         "page_app_304_vs_healthz": ratio("page_app_304", "healthz"),
+        "page_app_members_vs_healthz": ratio("page_app_members", "healthz"),
         "target_page_app_vs_healthz": 0.5,
     }
     if not args.app_only:
