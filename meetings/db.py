@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,8 @@ class Database:
         self.engine = make_engine(self.url, pool_size)
         self.is_sqlite = self.url.startswith("sqlite")
         self._write_lock = threading.Lock()
+        # Called, in the writing thread, with each write session once it has committed.
+        self.after_commit: list[Callable[[Session], None]] = []
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -102,6 +104,8 @@ class Database:
             if _disk_full(exc):
                 raise storage_full() from exc
             raise
+        for hook in self.after_commit:
+            hook(session)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

@@ -64,15 +64,20 @@ class Sessions:
         return actor
 
     async def require(self, conn: HTTPConnection) -> Actor:
-        actor = await self.actor(conn)
-        if actor is None:
+        return (await self.require_login(conn))[0]
+
+    async def require_login(self, conn: HTTPConnection) -> tuple[Actor, str]:
+        """The acting person and their login (the token's digest, as the cache knows it)."""
+        token = self.token(conn)
+        actor = None if token is None else await self.actor_for(token)
+        if actor is None or token is None:
             raise DomainError(
                 Kind.UNAUTHENTICATED,
                 "unauthenticated",
                 "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
                 "You are not logged in, or your session has expired. Log in again.",
             )
-        return actor
+        return actor, token_digest(token)
 
     async def log_out(self, token: str) -> None:
         """Revoke the login and, on every process, forget it and close its WebSockets."""

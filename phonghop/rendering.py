@@ -63,11 +63,18 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+# Behind nginx (PHONGHOP_ACCEL_REDIRECT) the server's group reads the cache: it may pass
+# through its folders (not list them) and read the images.
+SHARED_FOLDER, SHARED_FILE = 0o710, 0o640
+
+
 class PageRenderer:
     def __init__(self, blobs: BlobStore, cache_dir: Path, workers: int,
-                 memory_mb: int = 1536) -> None:
+                 memory_mb: int = 1536, *, shared: bool = False) -> None:
         self.blobs = blobs
         self.cache_dir = cache_dir
+        self.shared = shared
+        self.file_mode = SHARED_FILE if shared else 0o600
         self.workers = max(1, workers)
         self.memory_mb = memory_mb
         self._pool: ProcessPoolExecutor | None = None
@@ -83,6 +90,10 @@ class PageRenderer:
         )
 
     def start(self, *, warm: bool = True) -> None:
+        if self.shared:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            for folder in (self.cache_dir.parent, self.cache_dir):
+                folder.chmod(SHARED_FOLDER)
         self._pool = self._new_pool()
         if warm:
             with _sigint_ignored():  # each submit spawns a worker
@@ -107,6 +118,14 @@ class PageRenderer:
         """Delete the cached images of a file that is gone (a disposed meeting's)."""
         shutil.rmtree(self.cache_dir / sha256[:2] / sha256, ignore_errors=True)
 
+    def _folder_for(self, target: Path) -> None:
+        """The image's two folders, made passable by the server's group when shared."""
+        if not self.shared or target.parent.is_dir():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for folder in (target.parent.parent, target.parent):
+            folder.chmod(SHARED_FOLDER)
+
     async def _run(self, *args: Any) -> str:
         assert self._pool is not None, "renderer not started"
         loop = asyncio.get_running_loop()
@@ -128,8 +147,10 @@ class PageRenderer:
             return target
         pending = self._inflight.get(target)
         if pending is None:
+            self._folder_for(target)
             pending = asyncio.ensure_future(
-                self._run(str(self.blobs.path(sha256)), page, width, str(target), fmt)
+                self._run(str(self.blobs.path(sha256)), page, width, str(target), fmt, "",
+                          self.file_mode)
             )
             self._inflight[target] = pending
             pending.add_done_callback(lambda _: self._inflight.pop(target, None))
@@ -141,7 +162,8 @@ class PageRenderer:
         `render_page` too) in the cache, as if a worker had rendered it."""
         target = self.cache_path(sha256, page, snap_width(width), fmt)
         if not target.exists():
-            write_image(target, image)
+            self._folder_for(target)
+            write_image(target, image, self.file_mode)
 
     async def page_png(self, sha256: str, page: int, width: int) -> Path:
         return await self.page_image(sha256, page, width, "png")

@@ -6,17 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from meetings import clock, notes
+from meetings.accounts import Actor
 from meetings.documents import intake, placement
 from meetings.documents import library as documents
 from meetings.documents.pages import DEFAULT_FORMAT, FORMATS, snap_width
 from meetings.errors import invalid
 from meetings.views import document_view
 from phonghop.auth import parts
+from phonghop.page_access import Grant, GrantKey
 from phonghop.responses import (
     field_int,
     field_str,
@@ -26,6 +29,7 @@ from phonghop.responses import (
     read_json,
     read_upload,
 )
+from phonghop.services import Services
 from phonghop.uploads import Target
 
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -122,7 +126,7 @@ def _query_int(request: Request, name: str) -> int | None:
 
 async def page_image(request: Request) -> Response:
     services, sessions = parts(request)
-    actor = await sessions.require(request)
+    actor, login = await sessions.require_login(request)
     document_id = path_int(request, "document_id")
     page = path_int(request, "page")
     try:
@@ -139,28 +143,56 @@ async def page_image(request: Request) -> Response:
     number = _query_int(request, "version") if "version" in request.query_params \
         else _query_int(request, "v")
 
-    def look(s: Session) -> tuple[str, int, bool]:
-        document = documents.viewable(s, actor, document_id)
-        version = documents.get_version(s, document_id, number)
-        return version.sha256, version.page_count, documents.policy(s, document.meeting_id
-                                                                    ).confidential
-
-    sha256, page_count, confidential = await services.read(look)
-    if not 1 <= page <= page_count:
-        raise invalid("bad_page", f"Trang phải từ 1 đến {page_count}.",
-                      f"The page must be between 1 and {page_count}.")
-    if confidential:
+    grant = await _page_grant(services, actor, (login, document_id, number))
+    if not 1 <= page <= grant.page_count:
+        raise invalid("bad_page", f"Trang phải từ 1 đến {grant.page_count}.",
+                      f"The page must be between 1 and {grant.page_count}.")
+    renderer = services.renderer
+    if grant.confidential:
         stamp = clock.short_text(clock.now_utc())
-        data = await services.renderer.watermarked(
-            sha256, page, width, fmt, f"{actor.full_name} · {stamp}")
+        data = await renderer.watermarked(
+            grant.sha256, page, width, fmt, f"{actor.full_name} · {stamp}")
         return Response(data, media_type=FORMATS[fmt],
                         headers={"Cache-Control": "private, no-store"})
-    etag = f'"{sha256[:32]}-{page}-{width}-{fmt}"'
+    etag = f'"{grant.sha256[:32]}-{page}-{width}-{fmt}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    path = await services.renderer.page_image(sha256, page, width, fmt)
-    return FileResponse(path, media_type=FORMATS[fmt], headers=headers)
+    accel = services.settings.accel_redirect
+    if accel:
+        # nginx sends the file from its internal location (deploy/nginx-phonghop.conf).
+        path = await renderer.page_image(grant.sha256, page, width, fmt)
+        headers["X-Accel-Redirect"] = (accel.rstrip("/") + "/"
+                                       + path.relative_to(renderer.cache_dir).as_posix())
+        return Response(media_type=FORMATS[fmt], headers=headers)
+    cached = str(renderer.cache_path(grant.sha256, page, width, fmt))
+    image = services.page_bytes.get(cached)
+    if image is None:
+        path = await renderer.page_image(grant.sha256, page, width, fmt)
+        image = await run_in_threadpool(path.read_bytes)
+        services.page_bytes.put(cached, image)
+    return Response(image, media_type=FORMATS[fmt], headers=headers)
+
+
+async def _page_grant(services: Services, actor: Actor, key: GrantKey) -> Grant:
+    """What the database says of this login, document and version, remembered until a write
+    could change it (phonghop.page_access)."""
+    grants = services.page_grants
+    grant = grants.get(key)
+    if grant is not None:
+        return grant
+    _login, document_id, number = key
+
+    def look(s: Session) -> Grant:
+        document = documents.viewable(s, actor, document_id)
+        version = documents.get_version(s, document_id, number)
+        return Grant(actor.user_id, version.sha256, version.page_count,
+                     documents.policy(s, document.meeting_id).confidential)
+
+    generation = grants.generation
+    grant = await services.read(look)
+    grants.put(key, grant, generation)
+    return grant
 
 
 async def original(request: Request) -> Response:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from meetings import archive_search
 from meetings.db import Database
+from meetings.documents import access_changes
 from meetings.documents.blobs import BlobStore
 from meetings.documents.ingest import Limits
 from meetings.events import INBOX, MEETING, STAFF, Event
@@ -30,6 +31,7 @@ from phonghop.ballot_box import BallotBox
 from phonghop.integrity_checks import IntegrityChecks
 from phonghop.logins import PasswordChecks, Throttle
 from phonghop.mailer import Mailer
+from phonghop.page_access import FORGET_PAGES, PageBytes, PageGrants
 from phonghop.presenter import PresenterInk
 from phonghop.rendering import PageRenderer
 from phonghop.settings import Settings
@@ -116,6 +118,10 @@ class Services:
     login_throttle: Throttle = field(init=False)  # wrong passwords, per process
     integrity: IntegrityChecks = field(init=False)  # files and records re-checked
     presenter_ink: PresenterInk = field(default_factory=PresenterInk)  # where it is, per meeting
+    # Whom this process gave which document's pages, and the page images it sent last
+    # (phonghop.page_access): a page turn costs no database read per tablet.
+    page_grants: PageGrants = field(default_factory=PageGrants)
+    page_bytes: PageBytes = field(init=False)
 
     def __post_init__(self) -> None:
         self.secrecy = Secrecy(("phonghop.ballots:" + self.settings.resolved_secret()).encode())
@@ -126,11 +132,21 @@ class Services:
         self.password_checks = PasswordChecks(self.passwords, self.settings.login_concurrency)
         self.login_throttle = Throttle(self.settings.login_backoff_seconds)
         self.integrity = IntegrityChecks(self)
+        self.page_bytes = PageBytes(self.settings.page_memory_mb * 1024 * 1024)
+        self.db.after_commit.append(self._committed)
+
+    def _committed(self, session: Session) -> None:
+        """After every write, in its thread: one that may change who sees a document's pages
+        drops this process's page grants before anyone is answered (`write` then tells the
+        other processes)."""
+        if access_changes.changed(session):
+            self.page_grants.forget_all()
 
     async def start(self) -> None:
         """What runs with the app: render workers, the archive's index caught up, the hub,
         uploads (those a stopped process was reading are recorded as interrupted), vote
         timers, the mailer."""
+        self.hub.on_control(self.page_grants.on_control)
         self.renderer.start(warm=self.settings.render_warm)
         # Meetings sealed before the archive's index existed are indexed once, here.
         await self.write(lambda s: archive_search.backfill(s, self.blobs))
@@ -163,7 +179,10 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         data = settings.data_dir
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data.chmod(0o700)  # also a data directory made by an older version, or by hand
+        # Also a data directory made by an older version, or by hand. Behind nginx sending
+        # the page images (accel_redirect), the server's group may pass through it, to the
+        # page cache alone (phonghop.rendering).
+        data.chmod(0o710 if settings.accel_redirect else 0o700)
         blobs = BlobStore(data / "blobs")
         return cls(
             settings=settings,
@@ -172,7 +191,8 @@ class Services:
             keys=KeyStore(data / "keys"),
             passwords=Passwords(fast=settings.fast_passwords),
             renderer=PageRenderer(blobs, data / "cache" / "pages", settings.render_workers,
-                                  settings.render_memory_mb),
+                                  settings.render_memory_mb,
+                                  shared=bool(settings.accel_redirect)),
             hub=build_hub(settings),
             ingest_slots=threading.BoundedSemaphore(max(1, settings.ingest_concurrency)),
             holidays=settings.public_holidays,
@@ -187,15 +207,22 @@ class Services:
         page turn or a ballot, which find at most two of them before them at the write lock
         (bench/annotations.py: p99 page change 5x the quiet figure while members drew)."""
 
-        def run() -> T:
+        def run() -> tuple[T, bool]:
             with self.db.write() as session:
-                return fn(session)
+                out = fn(session)
+            return out, access_changes.changed(session)
 
         if bulk:
             if self._bulk_writes is None:  # made in the event loop, on first use
                 self._bulk_writes = anyio.CapacityLimiter(2)
-            return await anyio.to_thread.run_sync(run, limiter=self._bulk_writes)
-        return await run_in_threadpool(run)
+            out, changed = await anyio.to_thread.run_sync(run, limiter=self._bulk_writes)
+        else:
+            out, changed = await run_in_threadpool(run)
+        if changed:
+            # Every process forgets whom it gave pages before the writer is answered: the
+            # next page anyone asks for, anywhere, is checked against what was just written.
+            await self.hub.control({"op": FORGET_PAGES})
+        return out
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         def run() -> T:

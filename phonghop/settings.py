@@ -48,6 +48,12 @@ class Settings:
     render_memory_mb: int = 1536  # address-space limit of each render worker
     render_workers: int = 2
     render_warm: bool = True  # start the render workers with the server, not on first use
+    # Page images kept in memory, per process, to send without reading the file (MB).
+    page_memory_mb: int = 64
+    # Behind nginx: the internal location mapped to the page cache ("/_pages/", see
+    # deploy/nginx-phonghop.conf). Set, an authorised page is answered with X-Accel-Redirect
+    # and nginx sends the file; watermarked pages are still sent by the server. "": off.
+    accel_redirect: str = ""
     fast_passwords: bool = False  # cheaper Argon2 parameters, for tests and benchmarks only
     login_concurrency: int = 2  # passwords checked at once (Argon2id); more logins wait
     login_backoff_seconds: float = 1.0  # first wait after 5 wrong passwords; doubles, up to 60

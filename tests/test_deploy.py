@@ -1,8 +1,9 @@
 """The files in deploy/ work with Debian's own nginx: both sites pass `nginx -t`; the
 several-process site, run for real over TLS in front of two `phonghop serve` processes sharing
-PostgreSQL and Redis, carries logins, page changes and WebSocket upgrades to every tablet; and
-the one-process site carries a 200 MB upload, and answers a slow bad file well inside its
-timeouts (never a 504)."""
+PostgreSQL and Redis, carries logins, page changes and WebSocket upgrades to every tablet; the
+one-process site carries a 200 MB upload, and answers a slow bad file well inside its
+timeouts (never a 504); and, with PHONGHOP_ACCEL_REDIRECT, it sends the page images the
+server allowed from its internal location, which nobody reaches from outside."""
 
 from __future__ import annotations
 
@@ -61,11 +62,15 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 
 
 def nginx_config(site: str, tmp: Path, *, http_port: int, https_port: int,
-                 upstreams: list[int] | None = None) -> Path:
+                 upstreams: list[int] | None = None, page_cache: Path | None = None) -> Path:
     """The site as shipped, with only what a test must change: ports, certificate paths and,
-    when given, the upstream servers. Everything else (upgrade, timeouts, TLS) is as deployed."""
+    when given, the upstream servers and the server's page cache. Everything else (upgrade,
+    timeouts, TLS, the internal page location) is as deployed."""
     cert, key = self_signed(tmp)
     text = (DEPLOY / site).read_text()
+    if page_cache is not None:
+        assert "alias /var/lib/phonghop/cache/pages/;" in text
+        text = text.replace("/var/lib/phonghop/cache/pages/", f"{page_cache}/")
     text = text.replace("/etc/ssl/phonghop/fullchain.pem", str(cert))
     text = text.replace("/etc/ssl/phonghop/privkey.pem", str(key))
     text = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", text)  # the test host may lack IPv6
@@ -244,6 +249,79 @@ def test_the_site_carries_a_200_mb_upload_and_answers_a_slow_file_in_time(
             r = sec.post("/api/login", content=b"{" + b" " * (3 * 1024 * 1024) + b"}",
                          headers={"content-type": "application/json"})
             assert r.status_code == 413
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+
+
+@pytest.fixture
+def pages_sent_by_nginx(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHONGHOP_ACCEL_REDIRECT", "/_pages/")
+
+
+@pytest.mark.server
+def test_the_site_sends_the_pages_the_server_allowed_and_no_other(
+        pages_sent_by_nginx: None, live_server: LiveServer, tmp_path: Path) -> None:
+    nginx = require_tool("nginx")
+    https_port = free_port()
+    cache = live_server.settings.data_dir / "cache" / "pages"
+    config = nginx_config("nginx-phonghop.conf", tmp_path, http_port=free_port(),
+                          https_port=https_port, upstreams=[live_server.port], page_cache=cache)
+    proxy = run_nginx(nginx, config)
+    context = ssl.create_default_context(cafile=str(tmp_path / "fullchain.pem"))
+    base = f"https://localhost:{https_port}"
+    try:
+        with httpx.Client(base_url=base, verify=context, timeout=30) as member, \
+                httpx.Client(base_url=base, verify=context, timeout=30) as archivist, \
+                httpx.Client(base_url=base, verify=context, timeout=30) as sec, \
+                httpx.Client(base_url=base, verify=context, timeout=30) as nobody:
+            for _ in range(100):  # nginx takes a moment to listen
+                try:
+                    nobody.get("/healthz")
+                    break
+                except httpx.ConnectError:
+                    asyncio.run(asyncio.sleep(0.05))
+            for client, username in ((member, "uyvien1"), (archivist, "luutru"),
+                                     (sec, "thuky")):
+                r = client.post("/api/login", json={"username": username,
+                                                    "password": DEMO_PASSWORD})
+                assert r.status_code == 200, r.text
+            doc = member.get("/api/meetings/1").json()["items"][0]["documents"][0]
+            page = f"/api/documents/{doc['id']}/pages/1?w=640"
+            r = member.get(page)
+            assert r.status_code == 200, r.text
+            assert r.headers["content-type"] == "image/webp"
+            assert "immutable" in r.headers["cache-control"]
+            assert "x-accel-redirect" not in r.headers
+            (image,) = cache.rglob("1-640.webp")
+            assert r.content == image.read_bytes()  # the file, sent by nginx
+            # the server itself only pointed at it
+            direct = httpx.get(live_server.url + page, cookies=dict(member.cookies))
+            internal = direct.headers["x-accel-redirect"]
+            assert direct.content == b"" and internal == "/_pages/" + image.relative_to(
+                cache).as_posix()
+            # readable by the server's group (nginx's user), nothing more
+            assert image.stat().st_mode & 0o777 == 0o640
+            assert {p.stat().st_mode & 0o777 for p in (image.parent, image.parent.parent,
+                                                       cache, cache.parent,
+                                                       live_server.settings.data_dir)} == {0o710}
+            # refused as before: not logged in, not in the meeting, the internal location
+            assert nobody.get(page).status_code == 401
+            refused = archivist.get(page)
+            assert refused.status_code == 404 and refused.json()["error"] == "not_found"
+            for client in (nobody, member):
+                outside = client.get(internal)
+                assert outside.status_code == 404 and outside.content != image.read_bytes()
+            # a confidential meeting's page is drawn for its viewer by the server
+            r = sec.put("/api/meetings/1/document-policy",
+                        json={"confidential": True, "downloads": False})
+            assert r.status_code == 200, r.text
+            marked = member.get(page)
+            assert marked.status_code == 200 and marked.headers["cache-control"] == \
+                "private, no-store"
+            assert marked.content[:4] == b"RIFF" and marked.content != image.read_bytes()
+            assert "x-accel-redirect" not in httpx.get(
+                live_server.url + page, cookies=dict(member.cookies)).headers
     finally:
         proxy.terminate()
         proxy.wait(10)

@@ -80,8 +80,9 @@ def watermark_page(page: pymupdf.Page, text: str, font: pymupdf.Font | None = No
 
 
 def render_page(pdf_path: str, page_number: int, width: int, out_path: str,
-                fmt: str = DEFAULT_FORMAT, watermark: str = "") -> str:
-    """Render page `page_number` (1-based) at `width` pixels wide to `out_path`."""
+                fmt: str = DEFAULT_FORMAT, watermark: str = "", mode: int = 0o600) -> str:
+    """Render page `page_number` (1-based) at `width` pixels wide to `out_path`, a file of
+    that `mode`."""
     with pymupdf.open(pdf_path) as doc:
         page = doc.load_page(page_number - 1)
         if watermark:
@@ -89,14 +90,17 @@ def render_page(pdf_path: str, page_number: int, width: int, out_path: str,
         zoom = width / page.rect.width
         pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         data = encode(pix, fmt)
-    write_image(Path(out_path), data)
+    write_image(Path(out_path), data, mode)
     return out_path
 
 
-def write_image(out: Path, data: bytes) -> None:
-    """Write then rename: a reader of the cache never sees half an image."""
+def write_image(out: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write then rename: a reader of the cache never sees half an image. `mode` 0o640: a
+    page nginx sends itself (PHONGHOP_ACCEL_REDIRECT), readable by the server's group."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".render-")
+    if mode != 0o600:
+        os.fchmod(fd, mode)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, out)
