@@ -1,6 +1,7 @@
 """The archive's full-text search (issue 15 §1): what a sealed meeting puts in the index (its
 heading, agenda, conclusions, the signed minutes page by page, every version of every document
-page by page), and the search with its filters, access rules, ranking and snippets.
+page by page, the written opinion forms its minutes report and each member's answer), and the
+search with its filters, access rules, ranking and snippets.
 
 One interface, two engines (`engines`): SQLite FTS5 and PostgreSQL full-text search; both
 index the text folded here (`words`: đ -> d, no diacritics), so "bien ban" finds "biên bản"
@@ -46,6 +47,8 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
     Minutes,
+    Opinion,
+    OpinionStatus,
     Participant,
     Role,
     User,
@@ -53,6 +56,7 @@ from meetings.models import (
 )
 from meetings.text import fold
 from meetings.views import meeting_view
+from meetings.votes.opinions import CHOICE_WORDS, answers_of, reported_in
 
 __all__ = ["Engine", "Filters", "Fts5", "PostgresFts", "backfill", "bulk_store", "engine_for",
            "index_meeting", "parse_number", "search"]
@@ -65,16 +69,19 @@ BROAD = 1000
 HITS_PER_MEETING = 3
 VOTE_RESULTS = ("passed", "failed", "none")
 ACCESS_LEVELS = ("normal", "confidential")
+# What a confidential meeting shows its participants only: the documents, and the answers
+# members wrote to the forms its minutes report (the minutes print the counts only).
+RESTRICTED_KINDS = ("document", "opinion_answer")
 
 
 # --- Indexing ---------------------------------------------------------------------------------
 
 
-def _entry(meeting_id: int, kind: str, title: str, text: str, **where: int | None
-           ) -> ArchiveEntry:
+def _entry(meeting_id: int, kind: str, title: str, text: str, author: str = "",
+           **where: int | None) -> ArchiveEntry:
     text = clean(text)
     return ArchiveEntry(meeting_id=meeting_id, kind=kind, title=clean(title)[:300], text=text,
-                        folded=folded_words(text), **where)
+                        folded=folded_words(text), author=clean(author)[:300], **where)
 
 
 def passages(session: Session, blobs: BlobStore, meeting: Meeting) -> list[ArchiveEntry]:
@@ -110,6 +117,22 @@ def passages(session: Session, blobs: BlobStore, meeting: Meeting) -> list[Archi
             words = " ".join(str(w[4]) for w in json.loads(page.words or "[]"))
             out.append(_entry(mid, "document", document.title, words, document_id=document.id,
                               version=version.number, page=page.page))
+    for opinion in reported_in(session, meeting):
+        out.extend(opinion_passages(session, mid, opinion))
+    return out
+
+
+def opinion_passages(session: Session, meeting_id: int, opinion: Opinion) -> list[ArchiveEntry]:
+    """A written opinion form the meeting's minutes report: its question and details, then
+    each member's answer (the choice as the form prints it, and the comment), under the
+    member's name; the author's name is searched too."""
+    oid = opinion.id
+    out = [_entry(meeting_id, "opinion", opinion.question,
+                  f"{opinion.question} {opinion.details}", opinion_id=oid)]
+    for answer in answers_of(session, oid or 0):
+        out.append(_entry(meeting_id, "opinion_answer", opinion.question,
+                          f"{answer.author}: {CHOICE_WORDS.get(answer.choice, '')}. "
+                          f"{answer.comment}", author=answer.author, opinion_id=oid))
     return out
 
 
@@ -173,14 +196,41 @@ def index_meeting(session: Session, blobs: BlobStore, meeting_id: int) -> int:
 
 
 def backfill(session: Session, blobs: BlobStore) -> int:
-    """Index the sealed meetings not in the index yet (sealed before migration 0050)."""
+    """Index the sealed meetings not in the index yet (sealed before migration 0050), and the
+    written opinions of indexed meetings (sealed before migration 0100)."""
     missing = session.exec(
         select(Meeting.id).where(Meeting.status == MeetingStatus.SEALED.value,
                                  col(Meeting.id).not_in(select(ArchiveMeeting.meeting_id)))
     ).all()
     for meeting_id in missing:
         index_meeting(session, blobs, meeting_id or 0)
+    _backfill_opinions(session)
     return len(missing)
+
+
+def _backfill_opinions(session: Session) -> None:
+    """Closed forms not in the index, each under the first sealed meeting of its body that
+    began after it closed, when that meeting's minutes report it. (The forms closed since the
+    body's last meeting began are looked at again at each start: they are few.)"""
+    forms = session.exec(
+        select(Opinion).where(Opinion.status == OpinionStatus.CLOSED.value,
+                              col(Opinion.id).not_in(
+                                  select(ArchiveEntry.opinion_id)
+                                  .where(col(ArchiveEntry.opinion_id).is_not(None))))
+    ).all()
+    rows: list[ArchiveEntry] = []
+    for opinion in forms:
+        assert opinion.closed_at is not None
+        meeting = session.exec(
+            select(Meeting).join(ArchiveMeeting,
+                                 col(ArchiveMeeting.meeting_id) == col(Meeting.id))
+            .where(Meeting.body_id == opinion.body_id,
+                   col(Meeting.started_at) >= opinion.closed_at)
+            .order_by(col(Meeting.starts_at)).limit(1)).first()
+        if meeting is not None and meeting.id is not None and any(
+                o.id == opinion.id for o in reported_in(session, meeting)):
+            rows.extend(opinion_passages(session, meeting.id, opinion))
+    store(session, engine_for(session), rows)
 
 
 # --- Searching --------------------------------------------------------------------------------
@@ -257,11 +307,12 @@ def _where(session: Session, actor: Actor, f: Filters) -> list[Any]:
 
 
 def _may_read_confidential(actor: Actor) -> Any:
-    """A confidential meeting's documents are read by its participants and by admins (who
-    may view any meeting); its other passages (minutes, agenda) stay findable."""
+    """A confidential meeting's documents, and the members' written answers its minutes
+    report, are read by its participants and by admins (who may view any meeting); its other
+    passages (minutes, agenda, the forms' questions, which the minutes print) stay findable."""
     if actor.is_admin:
         return sa.true()
-    return sa.or_(col(ArchiveEntry.kind) != "document", ~_confidential(),
+    return sa.or_(col(ArchiveEntry.kind).not_in(RESTRICTED_KINDS), ~_confidential(),
                   sa.exists().where(col(Participant.meeting_id) == col(ArchiveMeeting.meeting_id),
                                     col(Participant.user_id) == actor.user_id))
 
@@ -356,6 +407,8 @@ def _hit(entry: ArchiveEntry, words: list[str]) -> dict[str, Any]:
         "document_id": entry.document_id,
         "version": entry.version,
         "page": entry.page,
+        "opinion_id": entry.opinion_id,
+        "author": entry.author or None,
         "snippet": [_segment(s) for s in snippet(entry.text, words)],
     }
 
