@@ -184,9 +184,10 @@ def load(db: Database, meetings: int, pages: int, words: int, seed: int) -> dict
 
 
 def latencies(db: Database, actors: tuple[Actor, Actor], engine: Engine | None, rounds: int
-              ) -> tuple[list[float], list[int]]:
+              ) -> tuple[list[float], list[int], dict[str, list[float]]]:
     times: list[float] = []
     found: list[int] = []
+    each: dict[str, list[float]] = {}
     for r in range(rounds):
         for i, q in enumerate(QUERIES):
             actor = actors[(i + r) % 2]
@@ -201,9 +202,21 @@ def latencies(db: Database, actors: tuple[Actor, Actor], engine: Engine | None, 
             with db.read() as s:
                 out = archive_search.search(s, actor, f, engine)
             times.append((time.perf_counter() - began) * 1000)
+            each.setdefault(_label(q), []).append(times[-1])
             if r == 0:
                 found.append(len(out["meetings"]))
-    return times, found
+    return times, found, each
+
+
+def _label(q: dict[str, str]) -> str:
+    return " ".join(f"{k}={v}" for k, v in q.items())
+
+
+def slowest(each: dict[str, list[float]], n: int = 5) -> dict[str, float]:
+    """The queries with the highest median: where the time goes."""
+    medians = {label: percentile(t, 0.5) for label, t in each.items()}
+    return {label: round(ms, 1) for label, ms in
+            sorted(medians.items(), key=lambda kv: -kv[1])[:n]}
 
 
 def summary(times: list[float]) -> dict[str, float]:
@@ -224,8 +237,7 @@ def reuse(db: Database) -> dict[str, Any]:
 
 def run_engine(name: str, url: str, args: argparse.Namespace, reused: bool = False
                ) -> dict[str, Any]:
-    if not reused:
-        upgrade(url)
+    upgrade(url)  # (a reused database at an older head gets the newer migrations)
     db = Database(url)
     try:
         loaded = reuse(db) if reused else load(db, args.meetings, args.pages, args.words,
@@ -235,10 +247,10 @@ def run_engine(name: str, url: str, args: argparse.Namespace, reused: bool = Fal
             with db.write() as s:
                 s.execute(sa.text("ANALYZE"))
         latencies(db, actors, None, 1)  # warm the caches
-        times, found = latencies(db, actors, None, args.rounds)
-        base_times, base_found = latencies(db, actors, LikeScan(), max(1, args.rounds // 5))
+        times, found, each = latencies(db, actors, None, args.rounds)
+        base_times, base_found, _ = latencies(db, actors, LikeScan(), max(1, args.rounds // 5))
         record = {"engine": name, **loaded, "queries": len(times), **summary(times),
-                  "found_per_query": found,
+                  "found_per_query": found, "slowest_p50_ms": slowest(each),
                   "baseline": {"engine": "like-scan", "queries": len(base_times),
                                **summary(base_times), "found_per_query": base_found}}
         emit(record)
@@ -258,6 +270,12 @@ def main() -> None:
     parser.add_argument("--reuse-sqlite", default="",
                         help="measure the queries on a SQLite file an earlier run loaded "
                              "(its indexing time is that run's)")
+    parser.add_argument("--keep-sqlite", default="",
+                        help="load into this SQLite file and keep it (for --reuse-sqlite)")
+    parser.add_argument("--pg-database", default="",
+                        help="load into this PostgreSQL database and keep it; when it exists "
+                             "already, measure the queries on it (its indexing time is the "
+                             "loading run's)")
     args = parser.parse_args()
     emit({"bench": "archive", "meetings": args.meetings, "pages": args.pages,
           "words_per_page": args.words, "queries": len(QUERIES), "rounds": args.rounds})
@@ -265,20 +283,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="phonghop-bench-archive-") as tmp:
         for name in args.engines:
             if name == "sqlite":
-                path = args.reuse_sqlite or f"{tmp}/archive.db"
+                path = args.reuse_sqlite or args.keep_sqlite or f"{tmp}/archive.db"
                 results.append(run_engine(name, f"sqlite:///{path}", args,
                                           reused=bool(args.reuse_sqlite)))
                 continue
             admin = sa.create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
                                      isolation_level="AUTOCOMMIT")
-            dbname = f"phonghop_bench_archive_{os.getpid()}"
+            dbname = args.pg_database or f"phonghop_bench_archive_{os.getpid()}"
             with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
+                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"),
+                                      {"d": dbname}).scalar() is not None
+                if not exists:
+                    conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
             try:
-                results.append(run_engine(name, PG_ADMIN.rsplit("/", 1)[0] + f"/{dbname}", args))
+                results.append(run_engine(name, PG_ADMIN.rsplit("/", 1)[0] + f"/{dbname}", args,
+                                          reused=exists))
             finally:
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+                if not args.pg_database:
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
                 admin.dispose()
     emit({"summary": "archive", "target_p95_ms": 100,
           "engines": {r["engine"]: {"p95_ms": r["p95_ms"], "baseline_p95_ms":
