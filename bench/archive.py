@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +44,7 @@ from meetings.db import Database, upgrade  # noqa: E402
 from meetings.models import (  # noqa: E402
     ArchiveEntry,
     ArchiveMeeting,
+    ArchivePassage,
     Body,
     BodyMember,
     GlobalRole,
@@ -107,22 +107,23 @@ def page_text(rng: random.Random, words: int) -> str:
 
 class LikeScan:
     """The baseline: every folded passage scanned with LIKE for each word (word-bounded),
-    no index, no rank but the passage's id."""
+    newest first, no index, no rank."""
 
     name = "like-scan"
 
-    def index(self, session: Session, first_id: int, last_id: int) -> None:
+    def index(self, session: Session, ids: list[int]) -> None:
         return None
 
-    def match(self, query: Select[Any], words: list[str], floor: int | None = None
-              ) -> tuple[Select[Any], Any]:
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int
+               ) -> list[tuple[int, float]]:
         padded = sa.literal(" ") + col(ArchiveEntry.folded) + sa.literal(" ")
-        for word in words:
-            query = query.where(padded.like(f"% {word} %"))
-        return query, col(ArchiveEntry.id)
-
-    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
-        return None
+        query = (sa.select(col(ArchiveEntry.id))
+                 .join(ArchivePassage, col(ArchivePassage.id) == col(ArchiveEntry.id))
+                 .join(ArchiveMeeting,
+                       col(ArchiveMeeting.meeting_id) == col(ArchiveEntry.meeting_id))
+                 .where(*where, *(padded.like(f"% {word} %") for word in words))
+                 .order_by(col(ArchiveEntry.id).desc()).limit(limit))
+        return [(int(i), 0.0) for (i,) in session.execute(query).all()]
 
     def size(self, session: Session) -> int:
         return 0

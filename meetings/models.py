@@ -677,7 +677,7 @@ class ArchiveEntry(SQLModel, table=True):
     minutes, an agenda item, a conclusion, a page of one version of a document, a written
     opinion form its minutes report or one member's answer to it (`author`). `text` is the
     original (for snippets), `folded` its words without diacritics, one space apart, which the
-    engine's index (`archive_fts`, made in SQL by migration 0050) holds."""
+    engine's index (`archive_fts`, made in SQL by migrations 0050 and 0100) holds."""
 
     __tablename__ = "archive_entries"
     id: int | None = Field(default=None, primary_key=True)
@@ -692,6 +692,21 @@ class ArchiveEntry(SQLModel, table=True):
     author: str = Field(default="", max_length=300)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     folded: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Tokens the index holds beside the words, for the filters it can apply itself: the
+    # meeting's body ("zzbody3", `words.body_facet`); never ranked, never asked for in words.
+    facets: str = Field(default="", max_length=200)
+
+
+class ArchivePassage(SQLModel, table=True):
+    """What the filters and the access rules read of an archive passage (its meeting and
+    kind), in a narrow table of its own: a search whose words are on thousands of pages walks
+    them newest first and checks each one here, reading a few bytes instead of the row that
+    holds the page's text."""
+
+    __tablename__ = "archive_passages"
+    id: int = Field(foreign_key="archive_entries.id", primary_key=True)
+    meeting_id: int
+    kind: str = Field(max_length=16)
 
 
 class IntegrityCheck(SQLModel, table=True):

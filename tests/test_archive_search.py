@@ -27,7 +27,14 @@ from meetings.live.attendance import set_attendance
 from meetings.live.running import end_meeting, start_meeting
 from meetings.minutes.drafting import KeyStore, edit_minutes, seal
 from meetings.minutes.fonts import serif_font
-from meetings.models import ArchiveEntry, ArchiveMeeting, Body, BodyMember, GlobalRole
+from meetings.models import (
+    ArchiveEntry,
+    ArchiveMeeting,
+    ArchivePassage,
+    Body,
+    BodyMember,
+    GlobalRole,
+)
 from meetings.passwords import Passwords
 from meetings.preparation import accept_document, add_participant, create_meeting
 from meetings.votes.voting import close_vote, open_vote
@@ -249,6 +256,7 @@ def test_meetings_sealed_before_the_index_are_indexed_at_start(login, settings,
         with db.write() as s:
             dropped = s.exec(select(ArchiveEntry.id)).all()
             assert dropped
+            s.execute(ArchivePassage.__table__.delete())  # type: ignore[attr-defined]
             if s.get_bind().dialect.name == "sqlite":
                 s.execute(ArchiveEntry.__table__.delete())  # type: ignore[attr-defined]
                 from sqlalchemy import text
@@ -359,12 +367,14 @@ def test_written_opinions_of_meetings_sealed_before_they_were_indexed(login, set
             from sqlalchemy import text
 
             if s.get_bind().dialect.name == "sqlite":  # out of the FTS5 index, then the rows
-                s.execute(text("INSERT INTO archive_fts(archive_fts, rowid, folded) "
-                               "SELECT 'delete', id, folded FROM archive_entries "
+                s.execute(text("INSERT INTO archive_fts(archive_fts, rowid, folded, facets) "
+                               "SELECT 'delete', id, folded, facets FROM archive_entries "
                                "WHERE opinion_id IS NOT NULL"))
             else:
                 s.execute(text("DELETE FROM archive_fts WHERE id IN (SELECT id FROM "
                                "archive_entries WHERE opinion_id IS NOT NULL)"))
+            s.execute(text("DELETE FROM archive_passages WHERE id IN (SELECT id FROM "
+                           "archive_entries WHERE opinion_id IS NOT NULL)"))
             s.execute(text("DELETE FROM archive_entries WHERE opinion_id IS NOT NULL"))
         assert find(login("admin"), q="lồng ghép") == []
         with db.write() as s:

@@ -1,35 +1,47 @@
 """The archive's two full-text engines behind one interface: SQLite FTS5 (the embedded
 default) and PostgreSQL full-text search (the server option). Both index the folded words of
-`archive_entries` in the table `archive_fts` that migration 0050 made for the dialect."""
+`archive_entries` in the table `archive_fts` that migration 0050 made for the dialect.
+
+A search asks an engine for the newest passages that hold every word and pass the filters and
+access rules, each with its rank, in one walk down the index: newest first is the order both
+indexes give for free, the filters are read from the narrow `archive_passages` and
+`archive_meetings` (never the passages' text), and the rank is computed only for the rows
+returned."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
-from meetings.models import ArchiveEntry
+from meetings.archive_search.words import body_facet
+from meetings.models import ArchiveMeeting, ArchivePassage
 
 
 class Engine(Protocol):
     name: str
 
-    def index(self, session: Session, first_id: int, last_id: int) -> None:
-        """Index the entries whose ids are in [first_id, last_id]."""
+    def index(self, session: Session, ids: list[int]) -> None:
+        """Index the entries with these ids."""
 
-    def match(self, query: Select[Any], words: list[str], floor: int | None = None
-              ) -> tuple[Select[Any], Any]:
-        """The query narrowed to entries holding every word (with ids above `floor`, when
-        given), and a rank (smaller is better)."""
-
-    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
-        """When more than `newest` entries hold every word, the id below which the older
-        ones lie (ranking them all would cost a score each); else None."""
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int,
+               bodies: list[int] | None = None) -> list[tuple[int, float]]:
+        """The newest `limit` passages holding every word, of one of `bodies` (None: any)
+        and meeting `where` (clauses on `ArchivePassage` and `ArchiveMeeting`), newest first,
+        each with its rank (smaller is better)."""
 
     def size(self, session: Session) -> int:
         """Bytes the index and the entries take."""
+
+
+def _walk(fts: Any, fts_id: Any, match: Any, rank: Any, where: list[Any], limit: int
+          ) -> sa.Select[Any]:
+    return (sa.select(fts_id, rank.label("rank"))
+            .select_from(fts.join(ArchivePassage, col(ArchivePassage.id) == fts_id)
+                         .join(ArchiveMeeting,
+                               col(ArchiveMeeting.meeting_id) == col(ArchivePassage.meeting_id)))
+            .where(match, *where).order_by(fts_id.desc()).limit(limit))
 
 
 class Fts5:
@@ -39,27 +51,25 @@ class Fts5:
     name = "sqlite-fts5"
     _fts = sa.table("archive_fts", sa.column("rowid"))
 
-    def index(self, session: Session, first_id: int, last_id: int) -> None:
-        session.execute(sa.text(
-            "INSERT INTO archive_fts (rowid, folded) SELECT id, folded FROM archive_entries "
-            "WHERE id BETWEEN :a AND :b"), {"a": first_id, "b": last_id})
+    def index(self, session: Session, ids: list[int]) -> None:
+        session.execute(
+            sa.text("INSERT INTO archive_fts (rowid, folded, facets) SELECT id, folded, facets "
+                    "FROM archive_entries WHERE id IN :ids")
+            .bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids})
 
-    def match(self, query: Select[Any], words: list[str], floor: int | None = None
-              ) -> tuple[Select[Any], Any]:
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int,
+               bodies: list[int] | None = None) -> list[tuple[int, float]]:
+        if bodies == []:
+            return []
         expression = " ".join(f'"{w}"' for w in words)  # words are letters and digits only
-        query = query.join(self._fts, self._fts.c.rowid == col(ArchiveEntry.id)).where(
-            sa.literal_column("archive_fts").op("MATCH")(expression))
-        if floor is not None:  # on the FTS table's rowid, where FTS5 can use it
-            query = query.where(self._fts.c.rowid > floor)
-        return query, sa.func.bm25(sa.literal_column("archive_fts"))
-
-    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
-        # FTS5 walks a doclist in rowid order at no cost; bm25 is what costs.
-        found = session.execute(sa.text(
-            "SELECT rowid FROM archive_fts WHERE archive_fts MATCH :m ORDER BY rowid DESC "
-            "LIMIT 1 OFFSET :n"), {"m": " ".join(f'"{w}"' for w in words), "n": newest}
-        ).scalar()
-        return None if found is None else int(found)
+        if bodies is not None:
+            expression = (f"({expression}) AND facets : ("
+                          + " OR ".join(f'"{body_facet(b)}"' for b in bodies) + ")")
+        table: Any = sa.literal_column("archive_fts")
+        # the facets column weighs nothing in the rank: it is a filter, not words
+        query = _walk(self._fts, self._fts.c.rowid, table.op("MATCH")(expression),
+                      sa.func.bm25(table, 1.0, 0.0), where, limit)
+        return [(int(i), float(r)) for i, r in session.execute(query).all()]
 
     def size(self, session: Session) -> int:
         try:
@@ -77,32 +87,33 @@ class PostgresFts:
     name = "postgresql-tsvector"
     _fts = sa.table("archive_fts", sa.column("id"), sa.column("tsv"))
 
-    def index(self, session: Session, first_id: int, last_id: int) -> None:
-        session.execute(sa.text(
-            "INSERT INTO archive_fts (id, tsv) SELECT id, to_tsvector('simple', folded) "
-            "FROM archive_entries WHERE id BETWEEN :a AND :b"), {"a": first_id, "b": last_id})
+    def index(self, session: Session, ids: list[int]) -> None:
+        session.execute(
+            sa.text("INSERT INTO archive_fts (id, tsv) "
+                    "SELECT id, to_tsvector('simple', folded || ' ' || facets) "
+                    "FROM archive_entries WHERE id IN :ids")
+            .bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids})
 
-    def match(self, query: Select[Any], words: list[str], floor: int | None = None
-              ) -> tuple[Select[Any], Any]:
-        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), " & ".join(words))
-        query = query.join(self._fts, self._fts.c.id == col(ArchiveEntry.id)).where(
-            self._fts.c.tsv.op("@@")(tsquery))
-        if floor is not None:
-            query = query.where(self._fts.c.id > floor)
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int,
+               bodies: list[int] | None = None) -> list[tuple[int, float]]:
+        if bodies == []:
+            return []
+        config: Any = sa.literal_column("'simple'::regconfig")
+        ranked = sa.func.to_tsquery(config, " & ".join(words))
+        wanted = ranked if bodies is None else sa.func.to_tsquery(
+            config, " & ".join(words) + " & (" + " | ".join(body_facet(b) for b in bodies) + ")")
         # Normalisation 1 (rank / (1 + log(length))): a short passage holding the words ranks
-        # above a long page that holds them as often, as bm25 does on SQLite.
-        return query, -sa.func.ts_rank(self._fts.c.tsv, tsquery, 1)
-
-    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
-        found = session.execute(sa.text(
-            "SELECT id FROM archive_fts WHERE tsv @@ to_tsquery('simple', :m) ORDER BY id DESC "
-            "LIMIT 1 OFFSET :n"), {"m": " & ".join(words), "n": newest}).scalar()
-        return None if found is None else int(found)
+        # above a long page that holds them as often, as bm25 does on SQLite. The body's
+        # token narrows; only the words rank.
+        query = _walk(self._fts, self._fts.c.id, self._fts.c.tsv.op("@@")(wanted),
+                      -sa.func.ts_rank(self._fts.c.tsv, ranked, 1), where, limit)
+        return [(int(i), float(r)) for i, r in session.execute(query).all()]
 
     def size(self, session: Session) -> int:
         return int(session.execute(sa.text(
             "SELECT pg_total_relation_size('archive_fts') + "
-            "pg_total_relation_size('archive_entries')")).scalar() or 0)
+            "pg_total_relation_size('archive_entries') + "
+            "pg_total_relation_size('archive_passages')")).scalar() or 0)
 
 
 def engine_for(session: Session) -> Engine:
