@@ -44,7 +44,6 @@ from meetings.db import Database, upgrade  # noqa: E402
 from meetings.models import (  # noqa: E402
     ArchiveEntry,
     ArchiveMeeting,
-    ArchivePassage,
     Body,
     BodyMember,
     GlobalRole,
@@ -110,15 +109,16 @@ class LikeScan:
     newest first, no index, no rank."""
 
     name = "like-scan"
+    kind = col(ArchiveEntry.kind)
+    meeting_id = col(ArchiveEntry.meeting_id)
 
     def index(self, session: Session, ids: list[int]) -> None:
         return None
 
-    def newest(self, session: Session, words: list[str], where: list[Any], limit: int
-               ) -> list[tuple[int, float]]:
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int,
+               bodies: list[int] | None = None) -> list[tuple[int, float]]:
         padded = sa.literal(" ") + col(ArchiveEntry.folded) + sa.literal(" ")
         query = (sa.select(col(ArchiveEntry.id))
-                 .join(ArchivePassage, col(ArchivePassage.id) == col(ArchiveEntry.id))
                  .join(ArchiveMeeting,
                        col(ArchiveMeeting.meeting_id) == col(ArchiveEntry.meeting_id))
                  .where(*where, *(padded.like(f"% {word} %") for word in words))

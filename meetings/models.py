@@ -697,18 +697,6 @@ class ArchiveEntry(SQLModel, table=True):
     facets: str = Field(default="", max_length=200)
 
 
-class ArchivePassage(SQLModel, table=True):
-    """What the filters and the access rules read of an archive passage (its meeting and
-    kind), in a narrow table of its own: a search whose words are on thousands of pages walks
-    them newest first and checks each one here, reading a few bytes instead of the row that
-    holds the page's text."""
-
-    __tablename__ = "archive_passages"
-    id: int = Field(foreign_key="archive_entries.id", primary_key=True)
-    meeting_id: int
-    kind: str = Field(max_length=16)
-
-
 class IntegrityCheck(SQLModel, table=True):
     """One run of the integrity check (`meetings.integrity`): what it checked and the damage
     it found (JSON list: kind, meeting_id, what, message)."""

@@ -30,7 +30,6 @@ from meetings.minutes.fonts import serif_font
 from meetings.models import (
     ArchiveEntry,
     ArchiveMeeting,
-    ArchivePassage,
     Body,
     BodyMember,
     GlobalRole,
@@ -256,13 +255,13 @@ def test_meetings_sealed_before_the_index_are_indexed_at_start(login, settings,
         with db.write() as s:
             dropped = s.exec(select(ArchiveEntry.id)).all()
             assert dropped
-            s.execute(ArchivePassage.__table__.delete())  # type: ignore[attr-defined]
+            from sqlalchemy import text
+
             if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM archive_fts_passages"))
                 s.execute(ArchiveEntry.__table__.delete())  # type: ignore[attr-defined]
-                from sqlalchemy import text
                 s.execute(text("INSERT INTO archive_fts(archive_fts) VALUES ('rebuild')"))
             else:
-                from sqlalchemy import text
                 s.execute(text("DELETE FROM archive_fts"))
                 s.execute(ArchiveEntry.__table__.delete())  # type: ignore[attr-defined]
             s.execute(ArchiveMeeting.__table__.delete())  # type: ignore[attr-defined]
@@ -373,8 +372,9 @@ def test_written_opinions_of_meetings_sealed_before_they_were_indexed(login, set
             else:
                 s.execute(text("DELETE FROM archive_fts WHERE id IN (SELECT id FROM "
                                "archive_entries WHERE opinion_id IS NOT NULL)"))
-            s.execute(text("DELETE FROM archive_passages WHERE id IN (SELECT id FROM "
-                           "archive_entries WHERE opinion_id IS NOT NULL)"))
+            if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM archive_fts_passages WHERE id IN (SELECT id FROM "
+                               "archive_entries WHERE opinion_id IS NOT NULL)"))
             s.execute(text("DELETE FROM archive_entries WHERE opinion_id IS NOT NULL"))
         assert find(login("admin"), q="lồng ghép") == []
         with db.write() as s:

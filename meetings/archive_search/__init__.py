@@ -40,7 +40,6 @@ from meetings.models import (
     AgendaItem,
     ArchiveEntry,
     ArchiveMeeting,
-    ArchivePassage,
     Body,
     Document,
     DocumentPage,
@@ -177,16 +176,7 @@ def store(session: Session, engine: Engine, rows: list[ArchiveEntry]) -> None:
         return
     session.add_all(rows)
     session.flush()
-    _index(session, engine, [r.id or 0 for r in rows])
-
-
-def _index(session: Session, engine: Engine, ids: list[int]) -> None:
-    session.execute(
-        sa.insert(ArchivePassage).from_select(
-            ["id", "meeting_id", "kind"],
-            sa.select(col(ArchiveEntry.id), col(ArchiveEntry.meeting_id), col(ArchiveEntry.kind))
-            .where(col(ArchiveEntry.id).in_(ids))))
-    engine.index(session, ids)
+    engine.index(session, [r.id or 0 for r in rows])
 
 
 def bulk_store(session: Session, engine: Engine, rows: list[dict[str, Any]]) -> None:
@@ -203,7 +193,7 @@ def bulk_store(session: Session, engine: Engine, rows: list[dict[str, Any]]) -> 
               | {"text": clean(r["text"]), "folded": folded_words(r["text"]),
                  "facets": body_facet(body_of[r["meeting_id"]])} for r in rows]
     session.execute(sa.insert(ArchiveEntry), values)
-    _index(session, engine, [r["id"] for r in rows])
+    engine.index(session, [r["id"] for r in rows])
 
 
 def index_meeting(session: Session, blobs: BlobStore, meeting_id: int) -> int:
@@ -339,13 +329,13 @@ def _bodies_asked(session: Session, actor: Actor, f: Filters) -> list[int] | Non
     return [f.body_id] if scope is None or f.body_id in scope else []
 
 
-def _may_read_confidential(actor: Actor) -> Any:
+def _may_read_confidential(actor: Actor, engine: Engine) -> Any:
     """A confidential meeting's documents, and the members' written answers its minutes
     report, are read by its participants and by admins (who may view any meeting); its other
     passages (minutes, agenda, the forms' questions, which the minutes print) stay findable."""
     if actor.is_admin:
         return sa.true()
-    return sa.or_(col(ArchivePassage.kind).not_in(RESTRICTED_KINDS), ~_confidential(),
+    return sa.or_(engine.kind.not_in(RESTRICTED_KINDS), ~_confidential(),
                   col(ArchiveMeeting.meeting_id).in_(
                       select(Participant.meeting_id).where(Participant.user_id == actor.user_id)))
 
@@ -380,8 +370,8 @@ def _search(session: Session, actor: Actor, f: Filters, engine: Engine | None
         return {"meetings": _meetings(session, [(i, []) for i in ids], []), "words": [],
                 "broad": False}
     engine = engine or engine_for(session)
-    newest = engine.newest(session, words, [*where, _may_read_confidential(actor)], BROAD + 1,
-                           _bodies_asked(session, actor, f))
+    newest = engine.newest(session, words, [*where, _may_read_confidential(actor, engine)],
+                           BROAD + 1, _bodies_asked(session, actor, f))
     broad = len(newest) > BROAD
     ranked = [i for i, _rank in sorted(newest[:BROAD], key=lambda ir: (ir[1], ir[0]))][:MAX_HITS]
     rows = session.execute(sa.select(*HIT_COLUMNS).where(col(ArchiveEntry.id).in_(ranked))).all()
