@@ -109,8 +109,8 @@ class LikeScan:
     newest first, no index, no rank."""
 
     name = "like-scan"
-    kind = col(ArchiveEntry.kind)
-    meeting_id = col(ArchiveEntry.meeting_id)
+    kind = ArchiveEntry.__table__.c.kind  # type: ignore[attr-defined]
+    meeting_id = ArchiveEntry.__table__.c.meeting_id  # type: ignore[attr-defined]
 
     def index(self, session: Session, ids: list[int]) -> None:
         return None

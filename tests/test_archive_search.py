@@ -285,7 +285,7 @@ def test_broad_words_rank_the_newest_passages(login, world: World, monkeypatch) 
     # the newest passages (the council's, sealed last) are ranked, and the answer says so
     assert r["broad"] is True and ids(r["meetings"]) == [world.council_meeting]
     assert len(everything) == 2
-    # when none of the newest passes the filters, all the passages are ranked
+    # the newest are those that pass the filters: the body filter finds meeting 1's
     assert ids(find(admin, q="năm 2026", body="1")) == [1]
 
 
