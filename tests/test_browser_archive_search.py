@@ -90,8 +90,8 @@ def test_a_written_opinion_is_found_under_its_author(live_server: LiveServer, lo
         expect(hit).to_have_attribute("data-kind", "opinion_answer")
         # who wrote it, and on which form, in the archive's words
         expect(hit.locator(".hit-where")).to_have_text(
-            "Ý kiến bằng văn bản của Vũ Thị Lan · "
-            "Thông qua phương án sửa chữa trường mầm non Tường Tiến?")
+            "Phiếu lấy ý kiến · Thông qua phương án sửa chữa trường mầm non Tường Tiến? · "
+            "Ý kiến của Vũ Thị Lan")
         expect(hit.locator("mark")).to_have_text(["lồng", "ghép", "nông", "thôn", "mới"])
         expect(hit.get_by_test_id("hit-snippet")).to_contain_text("Không đồng ý")
         walk.shot(page, "archive-search-opinion")

@@ -28,7 +28,6 @@ from meetings.archive_search.words import (
     body_facet,
     clean,
     exact_count,
-    exact_patterns,
     exact_words,
     folded_words,
     snippet,
@@ -378,7 +377,7 @@ def _search(session: Session, actor: Actor, f: Filters, engine: Engine | None
     entries = {row.id: row for row in rows}
     # The engine ranks the folded words; among its best, the passages holding the words as
     # typed (diacritics and all) come first, the engine's order kept otherwise.
-    typed = exact_patterns(exact_words(f.text) - set(words))  # typed with diacritics
+    typed = sorted(exact_words(f.text) - set(words))  # typed with diacritics
     order = sorted(range(len(ranked)),
                    key=lambda i: (-exact_count(entries[ranked[i]].text, typed) if typed else 0,
                                   i))

@@ -1,6 +1,7 @@
 """The archive's two full-text engines behind one interface: SQLite FTS5 (the embedded
 default) and PostgreSQL full-text search (the server option). Both index the folded words of
-`archive_entries` in the table `archive_fts` that migration 0050 made for the dialect.
+`archive_entries` in the table `archive_fts` that migrations 0050 and 0100 made for the
+dialect.
 
 A search asks an engine for the newest passages that hold every word and pass the filters and
 access rules, each with its rank, in one walk down the index: newest first is the order both
