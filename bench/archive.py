@@ -8,14 +8,28 @@ same search with the engine replaced by a plain LIKE scan.
 
 One JSON object per line; the last is the summary.
 
-Measured 2026-11-30 on the shared 2-core CI machine (load average 5-13, other jobs running),
-10,000 meetings, 200,000 pages of 250 words, 80 queries an engine:
-SQLite FTS5 indexing 705 s, 917 MB (entries + index), p50/p95/p99 46/158/191 ms (LIKE scan
-55/754/1641 ms); PostgreSQL indexing 328 s, 784 MB, 66/152/208 ms (LIKE scan 336/27,884/
-28,413 ms). At a fifth of the size: SQLite 63/122/157 ms, PostgreSQL 61/133/192 ms.
+Measured 2026-11-30 on the shared 2-core machine, 10,000 meetings, 200,000 pages of 250 words,
+160 queries an engine (half by an admin, half by an archivist of one body of 20), p50/p95/p99:
+
+- before (one ranked query after a "floor" query, filters applied after choosing the newest
+  1,000, rank-everything fallback; load average 9-13): SQLite FTS5 indexing 180 s, 917 MB,
+  83/298/505 ms (LIKE scan 154/1,389/2,891); PostgreSQL 459 s, 786 MB, 55/132/183 ms (LIKE
+  336/27,877/29,195).
+- after (one walk down the index with the filters, the body narrowed by the index, ranks for
+  the rows returned), loaded afresh (load average 8-13, other jobs running): SQLite indexing
+  167 s, 923 MB, 40/151/322 ms (LIKE 177/2,048/3,014); PostgreSQL 288 s, 790 MB,
+  103/264/361 ms (LIKE 95/15,882/25,474; measured right after the load, probably beside
+  autovacuum's first pass over the fresh tables: the bench now runs VACUUM ANALYZE first).
+- after, the same databases reused with --reuse-sqlite and --pg-database (load average 3-5):
+  SQLite 23/49/57 ms (LIKE 84/1,137/1,259); PostgreSQL 26/54/150 ms (LIKE 123/11,585/11,741).
+
+The figures move with the machine's load more than with anything else: compare each with the
+LIKE baseline of its own run (which since "after" walks newest first like the engines).
 
     .venv/bin/python bench/archive.py                               # 10,000 meetings, 200,000 pages
     .venv/bin/python bench/archive.py --meetings 1000 --pages 20000 --engines sqlite
+    .venv/bin/python bench/archive.py --keep-sqlite /tmp/a.db --pg-database keep   # load, keep
+    .venv/bin/python bench/archive.py --reuse-sqlite /tmp/a.db --pg-database keep  # queries only
 """
 
 from __future__ import annotations
@@ -31,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -107,22 +120,24 @@ def page_text(rng: random.Random, words: int) -> str:
 
 class LikeScan:
     """The baseline: every folded passage scanned with LIKE for each word (word-bounded),
-    no index, no rank but the passage's id."""
+    newest first, no index, no rank."""
 
     name = "like-scan"
+    kind = ArchiveEntry.__table__.c.kind  # type: ignore[attr-defined]
+    meeting_id = ArchiveEntry.__table__.c.meeting_id  # type: ignore[attr-defined]
 
-    def index(self, session: Session, first_id: int, last_id: int) -> None:
+    def index(self, session: Session, ids: list[int]) -> None:
         return None
 
-    def match(self, query: Select[Any], words: list[str], floor: int | None = None
-              ) -> tuple[Select[Any], Any]:
+    def newest(self, session: Session, words: list[str], where: list[Any], limit: int,
+               bodies: list[int] | None = None) -> list[tuple[int, float]]:
         padded = sa.literal(" ") + col(ArchiveEntry.folded) + sa.literal(" ")
-        for word in words:
-            query = query.where(padded.like(f"% {word} %"))
-        return query, col(ArchiveEntry.id)
-
-    def floor(self, session: Session, words: list[str], newest: int) -> int | None:
-        return None
+        query = (sa.select(col(ArchiveEntry.id))
+                 .join(ArchiveMeeting,
+                       col(ArchiveMeeting.meeting_id) == col(ArchiveEntry.meeting_id))
+                 .where(*where, *(padded.like(f"% {word} %") for word in words))
+                 .order_by(col(ArchiveEntry.id).desc()).limit(limit))
+        return [(int(i), 0.0) for (i,) in session.execute(query).all()]
 
     def size(self, session: Session) -> int:
         return 0
@@ -184,9 +199,10 @@ def load(db: Database, meetings: int, pages: int, words: int, seed: int) -> dict
 
 
 def latencies(db: Database, actors: tuple[Actor, Actor], engine: Engine | None, rounds: int
-              ) -> tuple[list[float], list[int]]:
+              ) -> tuple[list[float], list[int], dict[str, list[float]]]:
     times: list[float] = []
     found: list[int] = []
+    each: dict[str, list[float]] = {}
     for r in range(rounds):
         for i, q in enumerate(QUERIES):
             actor = actors[(i + r) % 2]
@@ -201,9 +217,21 @@ def latencies(db: Database, actors: tuple[Actor, Actor], engine: Engine | None, 
             with db.read() as s:
                 out = archive_search.search(s, actor, f, engine)
             times.append((time.perf_counter() - began) * 1000)
+            each.setdefault(_label(q), []).append(times[-1])
             if r == 0:
                 found.append(len(out["meetings"]))
-    return times, found
+    return times, found, each
+
+
+def _label(q: dict[str, str]) -> str:
+    return " ".join(f"{k}={v}" for k, v in q.items())
+
+
+def slowest(each: dict[str, list[float]], n: int = 5) -> dict[str, float]:
+    """The queries with the highest median: where the time goes."""
+    medians = {label: percentile(t, 0.5) for label, t in each.items()}
+    return {label: round(ms, 1) for label, ms in
+            sorted(medians.items(), key=lambda kv: -kv[1])[:n]}
 
 
 def summary(times: list[float]) -> dict[str, float]:
@@ -224,21 +252,25 @@ def reuse(db: Database) -> dict[str, Any]:
 
 def run_engine(name: str, url: str, args: argparse.Namespace, reused: bool = False
                ) -> dict[str, Any]:
-    if not reused:
-        upgrade(url)
+    upgrade(url)  # (a reused database at an older head gets the newer migrations)
     db = Database(url)
     try:
         loaded = reuse(db) if reused else load(db, args.meetings, args.pages, args.words,
                                                 args.seed)
         actors = loaded.pop("actors")
         if name == "postgresql":
-            with db.write() as s:
-                s.execute(sa.text("ANALYZE"))
+            # as autovacuum would after a bulk load: without it, the queries measured run
+            # beside autovacuum's pass over the freshly loaded tables and set hint bits
+            vacuum = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
+                                      isolation_level="AUTOCOMMIT")
+            with vacuum.connect() as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+            vacuum.dispose()
         latencies(db, actors, None, 1)  # warm the caches
-        times, found = latencies(db, actors, None, args.rounds)
-        base_times, base_found = latencies(db, actors, LikeScan(), max(1, args.rounds // 5))
+        times, found, each = latencies(db, actors, None, args.rounds)
+        base_times, base_found, _ = latencies(db, actors, LikeScan(), max(1, args.rounds // 5))
         record = {"engine": name, **loaded, "queries": len(times), **summary(times),
-                  "found_per_query": found,
+                  "found_per_query": found, "slowest_p50_ms": slowest(each),
                   "baseline": {"engine": "like-scan", "queries": len(base_times),
                                **summary(base_times), "found_per_query": base_found}}
         emit(record)
@@ -258,6 +290,12 @@ def main() -> None:
     parser.add_argument("--reuse-sqlite", default="",
                         help="measure the queries on a SQLite file an earlier run loaded "
                              "(its indexing time is that run's)")
+    parser.add_argument("--keep-sqlite", default="",
+                        help="load into this SQLite file and keep it (for --reuse-sqlite)")
+    parser.add_argument("--pg-database", default="",
+                        help="load into this PostgreSQL database and keep it; when it exists "
+                             "already, measure the queries on it (its indexing time is the "
+                             "loading run's)")
     args = parser.parse_args()
     emit({"bench": "archive", "meetings": args.meetings, "pages": args.pages,
           "words_per_page": args.words, "queries": len(QUERIES), "rounds": args.rounds})
@@ -265,20 +303,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="phonghop-bench-archive-") as tmp:
         for name in args.engines:
             if name == "sqlite":
-                path = args.reuse_sqlite or f"{tmp}/archive.db"
+                path = args.reuse_sqlite or args.keep_sqlite or f"{tmp}/archive.db"
                 results.append(run_engine(name, f"sqlite:///{path}", args,
                                           reused=bool(args.reuse_sqlite)))
                 continue
             admin = sa.create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
                                      isolation_level="AUTOCOMMIT")
-            dbname = f"phonghop_bench_archive_{os.getpid()}"
+            dbname = args.pg_database or f"phonghop_bench_archive_{os.getpid()}"
             with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
+                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"),
+                                      {"d": dbname}).scalar() is not None
+                if not exists:
+                    conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
             try:
-                results.append(run_engine(name, PG_ADMIN.rsplit("/", 1)[0] + f"/{dbname}", args))
+                results.append(run_engine(name, PG_ADMIN.rsplit("/", 1)[0] + f"/{dbname}", args,
+                                          reused=exists))
             finally:
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+                if not args.pg_database:
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
                 admin.dispose()
     emit({"summary": "archive", "target_p95_ms": 100,
           "engines": {r["engine"]: {"p95_ms": r["p95_ms"], "baseline_p95_ms":

@@ -679,20 +679,27 @@ class ArchiveMeeting(SQLModel, table=True):
 
 class ArchiveEntry(SQLModel, table=True):
     """One searchable passage of a sealed meeting: the meeting's heading, a page of its signed
-    minutes, an agenda item, a conclusion, a page of one version of a document. `text` is the
+    minutes, an agenda item, a conclusion, a page of one version of a document, a written
+    opinion form its minutes report or one member's answer to it (`author`). `text` is the
     original (for snippets), `folded` its words without diacritics, one space apart, which the
-    engine's index (`archive_fts`, made in SQL by migration 0050) holds."""
+    engine's index (`archive_fts`, made in SQL by migrations 0050 and 0100) holds."""
 
     __tablename__ = "archive_entries"
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
-    kind: str = Field(max_length=16)  # meeting, minutes, item, conclusion, document
+    # meeting, minutes, item, conclusion, document, opinion, opinion_answer
+    kind: str = Field(max_length=16)
     document_id: int | None = None
     version: int | None = None
     page: int | None = None
+    opinion_id: int | None = Field(default=None, index=True)
     title: str = Field(default="", max_length=300)
+    author: str = Field(default="", max_length=300)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     folded: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Tokens the index holds beside the words, for the filters it can apply itself: the
+    # meeting's body ("zzbody3", `words.body_facet`); never ranked, never asked for in words.
+    facets: str = Field(default="", max_length=200)
 
 
 class IntegrityCheck(SQLModel, table=True):

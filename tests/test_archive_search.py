@@ -27,7 +27,13 @@ from meetings.live.attendance import set_attendance
 from meetings.live.running import end_meeting, start_meeting
 from meetings.minutes.drafting import KeyStore, edit_minutes, seal
 from meetings.minutes.fonts import serif_font
-from meetings.models import ArchiveEntry, ArchiveMeeting, Body, BodyMember, GlobalRole
+from meetings.models import (
+    ArchiveEntry,
+    ArchiveMeeting,
+    Body,
+    BodyMember,
+    GlobalRole,
+)
 from meetings.passwords import Passwords
 from meetings.preparation import accept_document, add_participant, create_meeting
 from meetings.votes.voting import close_vote, open_vote
@@ -249,12 +255,13 @@ def test_meetings_sealed_before_the_index_are_indexed_at_start(login, settings,
         with db.write() as s:
             dropped = s.exec(select(ArchiveEntry.id)).all()
             assert dropped
+            from sqlalchemy import text
+
             if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM archive_fts_passages"))
                 s.execute(ArchiveEntry.__table__.delete())  # type: ignore[attr-defined]
-                from sqlalchemy import text
                 s.execute(text("INSERT INTO archive_fts(archive_fts) VALUES ('rebuild')"))
             else:
-                from sqlalchemy import text
                 s.execute(text("DELETE FROM archive_fts"))
                 s.execute(ArchiveEntry.__table__.delete())  # type: ignore[attr-defined]
             s.execute(ArchiveMeeting.__table__.delete())  # type: ignore[attr-defined]
@@ -278,5 +285,105 @@ def test_broad_words_rank_the_newest_passages(login, world: World, monkeypatch) 
     # the newest passages (the council's, sealed last) are ranked, and the answer says so
     assert r["broad"] is True and ids(r["meetings"]) == [world.council_meeting]
     assert len(everything) == 2
-    # when none of the newest passes the filters, all the passages are ranked
+    # the newest are those that pass the filters: the body filter finds meeting 1's
     assert ids(find(admin, q="năm 2026", body="1")) == [1]
+
+
+
+def answer_a_written_opinion(login) -> int:  # type: ignore[no-untyped-def]
+    """A form of meeting 1's body, answered by every voter (two with comments) and closed
+    before the meeting begins: the meeting's minutes report it."""
+    from tests.test_opinions import VOTERS, draft, send
+
+    sec = login("thuky")
+    opinion_id = draft(sec)  # "... sửa chữa trường mầm non Tường Tiến?"
+    send(sec, opinion_id)
+    comments = {
+        "chutich": "Đề nghị ưu tiên thay mái tôn phòng học trước mùa mưa bão.",
+        "uyvien2": "Kinh phí lớn; đề nghị lồng ghép nguồn vốn chương trình nông thôn mới.",
+    }
+    for username in VOTERS:
+        r = login(username).post(f"/api/opinions/{opinion_id}/answers", json={
+            "choice": "no" if username == "uyvien2" else "yes",
+            "comment": comments.get(username, "")})
+        assert r.status_code == 201, r.text
+    assert sec.post(f"/api/opinions/{opinion_id}/close").status_code == 200
+    return opinion_id
+
+
+def test_written_opinions_are_found_with_their_author(login, settings) -> None:
+    opinion_id = answer_a_written_opinion(login)
+    run_meeting_to_sealed(login)
+    world = seal_council_meeting(settings)
+    admin = login("admin")
+    # a member's comment, without diacritics, in another order: the answer, under its author
+    (meeting,) = find(admin, q="nong thon moi long ghep")
+    assert meeting["id"] == 1
+    (hit,) = meeting["hits"]
+    assert hit["kind"] == "opinion_answer" and hit["opinion_id"] == opinion_id
+    assert hit["author"] == "Vũ Thị Lan"
+    assert hit["title"] == "Thông qua phương án sửa chữa trường mầm non Tường Tiến?"
+    assert marked(hit) == ["lồng", "ghép", "nông", "thôn", "mới"]
+    assert "Không đồng ý" in "".join(s["text"] for s in hit["snippet"])
+    # the author's name is searched too, and the choice as the form prints it
+    (meeting,) = find(admin, q="Trần Văn Đức mái tôn")
+    assert [(h["kind"], h["author"]) for h in meeting["hits"]] == [
+        ("opinion_answer", "Trần Văn Đức")]
+    (meeting,) = find(admin, q="vu thi lan khong dong y")
+    assert meeting["hits"][0]["author"] == "Vũ Thị Lan"
+    # the form itself: its question and details
+    (meeting,) = find(admin, q="850 triệu mầm non")
+    assert meeting["hits"][0]["kind"] == "opinion"
+    assert meeting["hits"][0]["author"] is None
+    # access as for the rest: another body's archivist finds nothing of it
+    assert find(login("luutru2"), q="mầm non Tường Tiến") == []
+    assert find(login("luutru"), q="long ghep nong thon moi")[0]["id"] == 1
+    assert world.council_meeting not in ids(find(admin, q="mầm non"))
+
+
+def test_a_confidential_meetings_written_answers_are_for_its_participants(
+        login, settings) -> None:
+    answer_a_written_opinion(login)
+    r = login("thuky").put("/api/meetings/1/document-policy",
+                           json={"confidential": True, "downloads": False})
+    assert r.status_code == 200, r.text
+    run_meeting_to_sealed(login)
+    # the province's archivist (no participant) finds the form (the minutes print its
+    # result) but not what the members wrote; an admin finds both
+    (meeting,) = find(login("luutru"), q="mầm non Tường Tiến")
+    assert {h["kind"] for h in meeting["hits"]} <= {"opinion", "minutes"}
+    assert find(login("luutru"), q="lồng ghép nông thôn mới") == []
+    (meeting,) = find(login("admin"), q="lồng ghép nông thôn mới")
+    assert meeting["hits"][0]["author"] == "Vũ Thị Lan"
+
+
+def test_written_opinions_of_meetings_sealed_before_they_were_indexed(login, settings) -> None:
+    answer_a_written_opinion(login)
+    run_meeting_to_sealed(login)
+    db = Database(settings.db_url)
+    try:
+        with db.write() as s:
+            from sqlalchemy import text
+
+            if s.get_bind().dialect.name == "sqlite":  # out of the FTS5 index, then the rows
+                s.execute(text("INSERT INTO archive_fts(archive_fts, rowid, folded, facets) "
+                               "SELECT 'delete', id, folded, facets FROM archive_entries "
+                               "WHERE opinion_id IS NOT NULL"))
+            else:
+                s.execute(text("DELETE FROM archive_fts WHERE id IN (SELECT id FROM "
+                               "archive_entries WHERE opinion_id IS NOT NULL)"))
+            if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM archive_fts_passages WHERE id IN (SELECT id FROM "
+                               "archive_entries WHERE opinion_id IS NOT NULL)"))
+            s.execute(text("DELETE FROM archive_entries WHERE opinion_id IS NOT NULL"))
+        assert find(login("admin"), q="lồng ghép") == []
+        with db.write() as s:
+            assert backfill(s, BlobStore(settings.data_dir / "blobs")) == 0
+        (meeting,) = find(login("admin"), q="lồng ghép")
+        assert meeting["hits"][0]["author"] == "Vũ Thị Lan"
+        with db.write() as s:  # and only once
+            backfill(s, BlobStore(settings.data_dir / "blobs"))
+            assert len(s.exec(select(ArchiveEntry.id).where(
+                ArchiveEntry.kind == "opinion_answer")).all()) == 6
+    finally:
+        db.dispose()

@@ -68,3 +68,31 @@ def test_search_the_archive_and_open_the_page(live_server: LiveServer, settings:
             " return i.currentSrc.includes('/pages/2?') && i.complete && i.naturalWidth > 0; }")
         walk.shot(page, "archive-found-page")
         assert walk.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_written_opinion_is_found_under_its_author(live_server: LiveServer, login,  # type: ignore[no-untyped-def]
+                                                     artifacts: Path | None) -> None:
+    from playwright.sync_api import expect
+
+    from tests.test_archive_search import answer_a_written_opinion
+    from tests.test_seal_and_archive import run_meeting_to_sealed
+
+    answer_a_written_opinion(login)
+    run_meeting_to_sealed(login)
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        page = walk.log_in("luutru", "/archive")
+        page.get_by_test_id("archive-q").fill("long ghep nong thon moi")
+        page.get_by_test_id("archive-search").click()
+        hit = page.get_by_test_id("archive-row-1").get_by_test_id("archive-hit").first
+        expect(hit).to_have_attribute("data-kind", "opinion_answer")
+        # who wrote it, and on which form, in the archive's words
+        expect(hit.locator(".hit-where")).to_have_text(
+            "Phiếu lấy ý kiến · Thông qua phương án sửa chữa trường mầm non Tường Tiến? · "
+            "Ý kiến của Vũ Thị Lan")
+        expect(hit.locator("mark")).to_have_text(["lồng", "ghép", "nông", "thôn", "mới"])
+        expect(hit.get_by_test_id("hit-snippet")).to_contain_text("Không đồng ý")
+        walk.shot(page, "archive-search-opinion")
+        assert walk.errors == []

@@ -1,6 +1,7 @@
 """The archive's full-text search (issue 15 §1): what a sealed meeting puts in the index (its
 heading, agenda, conclusions, the signed minutes page by page, every version of every document
-page by page), and the search with its filters, access rules, ranking and snippets.
+page by page, the written opinion forms its minutes report and each member's answer), and the
+search with its filters, access rules, ranking and snippets.
 
 One interface, two engines (`engines`): SQLite FTS5 and PostgreSQL full-text search; both
 index the text folded here (`words`: đ -> d, no diacritics), so "bien ban" finds "biên bản"
@@ -24,9 +25,9 @@ from meetings.accounts import Actor
 from meetings.archive_search.engines import Engine, Fts5, PostgresFts, engine_for
 from meetings.archive_search.words import (
     Segment,
+    body_facet,
     clean,
     exact_count,
-    exact_patterns,
     exact_words,
     folded_words,
     snippet,
@@ -46,6 +47,8 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
     Minutes,
+    Opinion,
+    OpinionStatus,
     Participant,
     Role,
     User,
@@ -53,28 +56,41 @@ from meetings.models import (
 )
 from meetings.text import fold
 from meetings.views import meeting_view
+from meetings.votes.opinions import CHOICE_WORDS, answers_of, reported_in
 
 __all__ = ["Engine", "Filters", "Fts5", "PostgresFts", "backfill", "bulk_store", "engine_for",
            "index_meeting", "parse_number", "search", "unindex_meeting"]
 
 MAX_HITS = 200  # ranked passages read per query; meetings are listed by their best one
-# A query whose words are on more passages than this ranks the newest of them only (each
-# ranked passage costs a score; with 200,000 pages a word like "của" is on nearly all, and
-# ranking 1,000 keeps such a query near 100 ms on a loaded 2-core machine: bench/archive.py).
+# A query whose words are on more passages (that pass the filters and access rules) than this
+# ranks the newest of them only: each ranked passage costs a score, and with 200,000 pages a
+# word like "của" is on nearly all (bench/archive.py).
 BROAD = 1000
 HITS_PER_MEETING = 3
 VOTE_RESULTS = ("passed", "failed", "none")
 ACCESS_LEVELS = ("normal", "confidential")
+# What a confidential meeting shows its participants only: the documents, and the answers
+# members wrote to the forms its minutes report (the minutes print the counts only).
+RESTRICTED_KINDS = ("document", "opinion_answer")
 
 
 # --- Indexing ---------------------------------------------------------------------------------
 
 
-def _entry(meeting_id: int, kind: str, title: str, text: str, **where: int | None
-           ) -> ArchiveEntry:
+def _entry(meeting_id: int, kind: str, title: str, text: str, author: str = "", *,
+           document_id: int | None = None, version: int | None = None, page: int | None = None,
+           opinion_id: int | None = None) -> ArchiveEntry:
     text = clean(text)
     return ArchiveEntry(meeting_id=meeting_id, kind=kind, title=clean(title)[:300], text=text,
-                        folded=folded_words(text), **where)
+                        folded=folded_words(text), author=clean(author)[:300],
+                        document_id=document_id, version=version, page=page,
+                        opinion_id=opinion_id)
+
+
+def _with_facets(rows: list[ArchiveEntry], body_id: int) -> list[ArchiveEntry]:
+    for row in rows:
+        row.facets = body_facet(body_id)
+    return rows
 
 
 def passages(session: Session, blobs: BlobStore, meeting: Meeting) -> list[ArchiveEntry]:
@@ -110,7 +126,23 @@ def passages(session: Session, blobs: BlobStore, meeting: Meeting) -> list[Archi
             words = " ".join(str(w[4]) for w in json.loads(page.words or "[]"))
             out.append(_entry(mid, "document", document.title, words, document_id=document.id,
                               version=version.number, page=page.page))
-    return out
+    for opinion in reported_in(session, meeting):
+        out.extend(opinion_passages(session, mid, opinion))
+    return _with_facets(out, meeting.body_id)
+
+
+def opinion_passages(session: Session, meeting_id: int, opinion: Opinion) -> list[ArchiveEntry]:
+    """A written opinion form the meeting's minutes report: its question and details, then
+    each member's answer (the choice as the form prints it, and the comment), under the
+    member's name; the author's name is searched too."""
+    oid = opinion.id
+    out = [_entry(meeting_id, "opinion", opinion.question,
+                  f"{opinion.question} {opinion.details}", opinion_id=oid)]
+    for answer in answers_of(session, oid or 0):
+        out.append(_entry(meeting_id, "opinion_answer", opinion.question,
+                          f"{answer.author}: {CHOICE_WORDS.get(answer.choice, '')}. "
+                          f"{answer.comment}", author=answer.author, opinion_id=oid))
+    return _with_facets(out, opinion.body_id)
 
 
 def facets(session: Session, meeting: Meeting) -> ArchiveMeeting:
@@ -143,21 +175,24 @@ def store(session: Session, engine: Engine, rows: list[ArchiveEntry]) -> None:
         return
     session.add_all(rows)
     session.flush()
-    ids = [r.id or 0 for r in rows]
-    engine.index(session, min(ids), max(ids))
+    engine.index(session, [r.id or 0 for r in rows])
 
 
 def bulk_store(session: Session, engine: Engine, rows: list[dict[str, Any]]) -> None:
     """Add many passages at once (ids given by the caller, the only writer): a bulk load
     such as the benchmark's. Each row: meeting_id, kind, title, text and optionally
-    document_id, version, page; `folded` is computed here."""
+    document_id, version, page; `folded` and `facets` are computed here (the meetings are
+    in `archive_meetings` already)."""
     if not rows:
         return
+    body_of = dict(session.execute(
+        sa.select(col(ArchiveMeeting.meeting_id), col(ArchiveMeeting.body_id))
+        .where(col(ArchiveMeeting.meeting_id).in_({r["meeting_id"] for r in rows}))).all())
     values = [{"document_id": None, "version": None, "page": None} | r
-              | {"text": clean(r["text"]), "folded": folded_words(r["text"])} for r in rows]
+              | {"text": clean(r["text"]), "folded": folded_words(r["text"]),
+                 "facets": body_facet(body_of[r["meeting_id"]])} for r in rows]
     session.execute(sa.insert(ArchiveEntry), values)
-    ids = [r["id"] for r in rows]
-    engine.index(session, min(ids), max(ids))
+    engine.index(session, [r["id"] for r in rows])
 
 
 def index_meeting(session: Session, blobs: BlobStore, meeting_id: int) -> int:
@@ -181,14 +216,41 @@ def unindex_meeting(session: Session, meeting_id: int) -> None:
 
 
 def backfill(session: Session, blobs: BlobStore) -> int:
-    """Index the sealed meetings not in the index yet (sealed before migration 0050)."""
+    """Index the sealed meetings not in the index yet (sealed before migration 0050), and the
+    written opinions of indexed meetings (sealed before migration 0100)."""
     missing = session.exec(
         select(Meeting.id).where(Meeting.status == MeetingStatus.SEALED.value,
                                  col(Meeting.id).not_in(select(ArchiveMeeting.meeting_id)))
     ).all()
     for meeting_id in missing:
         index_meeting(session, blobs, meeting_id or 0)
+    _backfill_opinions(session)
     return len(missing)
+
+
+def _backfill_opinions(session: Session) -> None:
+    """Closed forms not in the index, each under the first sealed meeting of its body that
+    began after it closed, when that meeting's minutes report it. (The forms closed since the
+    body's last meeting began are looked at again at each start: they are few.)"""
+    forms = session.exec(
+        select(Opinion).where(Opinion.status == OpinionStatus.CLOSED.value,
+                              col(Opinion.id).not_in(
+                                  select(ArchiveEntry.opinion_id)
+                                  .where(col(ArchiveEntry.opinion_id).is_not(None))))
+    ).all()
+    rows: list[ArchiveEntry] = []
+    for opinion in forms:
+        assert opinion.closed_at is not None
+        meeting = session.exec(
+            select(Meeting).join(ArchiveMeeting,
+                                 col(ArchiveMeeting.meeting_id) == col(Meeting.id))
+            .where(Meeting.body_id == opinion.body_id,
+                   col(Meeting.started_at) >= opinion.closed_at)
+            .order_by(col(Meeting.starts_at)).limit(1)).first()
+        if meeting is not None and meeting.id is not None and any(
+                o.id == opinion.id for o in reported_in(session, meeting)):
+            rows.extend(opinion_passages(session, meeting.id, opinion))
+    store(session, engine_for(session), rows)
 
 
 # --- Searching --------------------------------------------------------------------------------
@@ -222,8 +284,9 @@ class Filters:
 
 
 def _confidential() -> Any:
-    return sa.exists().where(col(DocumentPolicy.meeting_id) == col(ArchiveMeeting.meeting_id),
-                             col(DocumentPolicy.confidential).is_(True))
+    # (uncorrelated: evaluated once per query, not once per passage walked)
+    return col(ArchiveMeeting.meeting_id).in_(
+        select(DocumentPolicy.meeting_id).where(col(DocumentPolicy.confidential).is_(True)))
 
 
 def _where(session: Session, actor: Actor, f: Filters) -> list[Any]:
@@ -264,20 +327,30 @@ def _where(session: Session, actor: Actor, f: Filters) -> list[Any]:
     return out
 
 
-def _may_read_confidential(actor: Actor) -> Any:
-    """A confidential meeting's documents are read by its participants and by admins (who
-    may view any meeting); its other passages (minutes, agenda) stay findable."""
+def _bodies_asked(session: Session, actor: Actor, f: Filters) -> list[int] | None:
+    """The bodies a search is narrowed to (the body filter within the archivist's scope),
+    for the index to narrow by itself (`words.body_facet`); None: every body."""
+    scope = archive_bodies(session, actor)
+    if f.body_id is None:
+        return scope
+    return [f.body_id] if scope is None or f.body_id in scope else []
+
+
+def _may_read_confidential(actor: Actor, engine: Engine) -> Any:
+    """A confidential meeting's documents, and the members' written answers its minutes
+    report, are read by its participants and by admins (who may view any meeting); its other
+    passages (minutes, agenda, the forms' questions, which the minutes print) stay findable."""
     if actor.is_admin:
         return sa.true()
-    return sa.or_(col(ArchiveEntry.kind) != "document", ~_confidential(),
-                  sa.exists().where(col(Participant.meeting_id) == col(ArchiveMeeting.meeting_id),
-                                    col(Participant.user_id) == actor.user_id))
+    return sa.or_(engine.kind.not_in(RESTRICTED_KINDS), ~_confidential(),
+                  col(ArchiveMeeting.meeting_id).in_(
+                      select(Participant.meeting_id).where(Participant.user_id == actor.user_id)))
 
 
 def bodies(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The bodies whose sealed meetings the actor may search (for the body filter)."""
     scope = archive_bodies(session, actor)
-    query = select(Body).where(col(Body.id).in_(select(ArchiveMeeting.body_id).distinct()))
+    query = select(Body).where(sa.exists().where(col(ArchiveMeeting.body_id) == col(Body.id)))
     if scope is not None:
         query = query.where(col(Body.id).in_(scope))
     return [{"id": b.id, "name": b.name} for b in session.exec(query.order_by(col(Body.name)))]
@@ -304,39 +377,34 @@ def _search(session: Session, actor: Actor, f: Filters, engine: Engine | None
         return {"meetings": _meetings(session, [(i, []) for i in ids], []), "words": [],
                 "broad": False}
     engine = engine or engine_for(session)
-    floor = engine.floor(session, words, BROAD)
-    ranked = _ranked(session, engine, words, [*where, _may_read_confidential(actor)], floor)
-    if floor is not None and not ranked:  # none of the newest passes the filters: all of them
-        ranked = _ranked(session, engine, words, [*where, _may_read_confidential(actor)], None)
-    entries = {e.id: e for e in session.exec(
-        select(ArchiveEntry).where(col(ArchiveEntry.id).in_(ranked))).all()}
+    newest = engine.newest(session, words, [*where, _may_read_confidential(actor, engine)],
+                           BROAD + 1, _bodies_asked(session, actor, f))
+    broad = len(newest) > BROAD
+    ranked = [i for i, _rank in sorted(newest[:BROAD], key=lambda ir: (ir[1], ir[0]))][:MAX_HITS]
+    rows = session.execute(sa.select(*HIT_COLUMNS).where(col(ArchiveEntry.id).in_(ranked))).all()
+    entries = {row.id: row for row in rows}
     # The engine ranks the folded words; among its best, the passages holding the words as
     # typed (diacritics and all) come first, the engine's order kept otherwise.
-    typed = exact_patterns(exact_words(f.text) - set(words))  # typed with diacritics
+    typed = sorted(exact_words(f.text) - set(words))  # typed with diacritics
     order = sorted(range(len(ranked)),
                    key=lambda i: (-exact_count(entries[ranked[i]].text, typed) if typed else 0,
                                   i))
-    grouped: dict[int, list[ArchiveEntry]] = {}
+    grouped: dict[int, list[Any]] = {}
     for i in order:
         entry = entries[ranked[i]]
         grouped.setdefault(entry.meeting_id, []).append(entry)
     chosen = list(grouped.items())[f.offset:f.offset + limit]
-    return {"meetings": _meetings(session, chosen, words),
-            "words": words, "broad": floor is not None}
+    return {"meetings": _meetings(session, chosen, words), "words": words, "broad": broad}
 
 
-def _ranked(session: Session, engine: Engine, words: list[str], where: list[Any],
-            floor: int | None) -> list[int]:
-    """The ids of the best MAX_HITS passages holding every word, best first."""
-    base = (sa.select(col(ArchiveEntry.id)).select_from(ArchiveEntry)
-            .join(ArchiveMeeting, col(ArchiveMeeting.meeting_id) == col(ArchiveEntry.meeting_id)))
-    matched, rank = engine.match(base, words, floor)
-    query = (matched.add_columns(rank.label("rank")).where(*where)
-             .order_by(sa.text("rank"), col(ArchiveEntry.id)).limit(MAX_HITS))
-    return [row[0] for row in session.execute(query).all()]
+# What a hit shows of its passage (not `folded`, which only the engines read).
+HIT_COLUMNS = (col(ArchiveEntry.id), col(ArchiveEntry.meeting_id), col(ArchiveEntry.kind),
+               col(ArchiveEntry.title), col(ArchiveEntry.text), col(ArchiveEntry.author),
+               col(ArchiveEntry.document_id), col(ArchiveEntry.version), col(ArchiveEntry.page),
+               col(ArchiveEntry.opinion_id))
 
 
-def _meetings(session: Session, chosen: list[tuple[int, list[ArchiveEntry]]],
+def _meetings(session: Session, chosen: list[tuple[int, list[Any]]],
               words: list[str]) -> list[dict[str, Any]]:
     """The chosen meetings as the archive lists them (three queries, whatever their number)."""
     ids = [mid for mid, _ in chosen]
@@ -357,13 +425,15 @@ def _meetings(session: Session, chosen: list[tuple[int, list[ArchiveEntry]]],
     return out
 
 
-def _hit(entry: ArchiveEntry, words: list[str]) -> dict[str, Any]:
+def _hit(entry: Any, words: list[str]) -> dict[str, Any]:
     return {
         "kind": entry.kind,
         "title": entry.title,
         "document_id": entry.document_id,
         "version": entry.version,
         "page": entry.page,
+        "opinion_id": entry.opinion_id,
+        "author": entry.author or None,
         "snippet": [_segment(s) for s in snippet(entry.text, words)],
     }
 

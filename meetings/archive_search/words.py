@@ -25,12 +25,22 @@ def folded_words(text: str) -> str:
     return " ".join(fold(m.group()) for m in WORD.finditer(clean(text)))
 
 
+# The index also holds a token per passage naming the meeting's body, so that it narrows a
+# search to the bodies asked for (or that an archivist may read) by itself; a query's words
+# never include such a token.
+FACET = "zzbody"
+
+
+def body_facet(body_id: int) -> str:
+    return f"{FACET}{body_id}"
+
+
 def terms(query: str) -> list[str]:
     """The distinct folded words of a query, in order, at most MAX_TERMS."""
     out: list[str] = []
     for m in WORD.finditer(clean(query)):
         word = fold(m.group())
-        if word and word not in out:
+        if word and word not in out and not word.startswith(FACET):
             out.append(word)
     return out[:MAX_TERMS]
 
@@ -60,14 +70,45 @@ def exact_words(query: str) -> set[str]:
     return {m.group().lower() for m in WORD.finditer(clean(query))}
 
 
-def exact_patterns(wanted: set[str]) -> list[re.Pattern[str]]:
-    return [re.compile(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])") for w in sorted(wanted)]
-
-
-def exact_count(text: str, patterns: list[re.Pattern[str]]) -> int:
-    """How many of the wanted words (as typed, `exact_patterns`) the text holds exactly."""
+def exact_count(text: str, wanted: list[str]) -> int:
+    """How many of the wanted words (as typed, lower case) the text holds exactly, as whole
+    words."""
     lowered = text.lower()
-    return sum(1 for p in patterns if p.search(lowered))
+    return sum(1 for w in wanted if _has_word(lowered, w))
+
+
+def _has_word(text: str, word: str) -> bool:
+    # str.find runs at C speed; a regular expression with look-arounds steps through the
+    # page character by character (200 pages a query)
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        # (`WORD`'s letters, [^\W_], are exactly what str.isalnum says)
+        if ((at == 0 or not text[at - 1].isalnum())
+                and (end == len(text) or not text[end].isalnum())):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _densest(folded: str, hits: list[tuple[int, int]], width: int) -> int:
+    """The first hit after which the most distinct words follow within `width` characters
+    (one pass with a sliding window: a page may hold a common word a hundred times)."""
+    best, best_count = 0, 0
+    inside: dict[str, int] = {}  # word -> hits of it in the window
+    end = 0
+    for i, (s, _e) in enumerate(hits):
+        while end < len(hits) and hits[end][0] < s + width:
+            word = folded[hits[end][0]:hits[end][1]]
+            inside[word] = inside.get(word, 0) + 1
+            end += 1
+        if len(inside) > best_count:
+            best, best_count = i, len(inside)
+        word = folded[s:_e]
+        inside[word] -= 1
+        if not inside[word]:
+            del inside[word]
+    return best
 
 
 @dataclass(frozen=True)
@@ -89,11 +130,7 @@ def snippet(text: str, wanted: list[str], width: int = 160) -> list[Segment]:
                                               folded)]
     start = 0
     if hits:
-        # the hit after which the most distinct words follow within the width
-        best = max(range(min(len(hits), 60)), key=lambda i: (len({folded[s:e] for s, e in hits
-                                                         if hits[i][0] <= s < hits[i][0] + width}),
-                                                    -i))
-        start = max(0, hits[best][0] - width // 4)
+        start = max(0, hits[_densest(folded, hits, width)][0] - width // 4)
         if start > 0:  # begin on a word
             space = text.rfind(" ", 0, start)
             start = space + 1 if space >= 0 else 0

@@ -443,7 +443,7 @@ class ClosedOpinion:
     rule: Rule
 
 
-def closed_since_previous_meeting(session: Session, meeting: Meeting) -> list[ClosedOpinion]:
+def reported_in(session: Session, meeting: Meeting) -> list[Opinion]:
     """The forms of the meeting's body closed after the body's previous meeting began and
     before this one began (or now, while it has not begun): what its minutes report."""
     this_start = meeting.started_at or utcnow()
@@ -461,8 +461,13 @@ def closed_since_previous_meeting(session: Session, meeting: Meeting) -> list[Cl
     )
     if previous is not None:
         query = query.where(col(Opinion.closed_at) > (previous.started_at or previous.starts_at))
+    return list(session.exec(query.order_by(col(Opinion.closed_at), col(Opinion.id))))
+
+
+def closed_since_previous_meeting(session: Session, meeting: Meeting) -> list[ClosedOpinion]:
+    """The forms its minutes report (`reported_in`), with their results."""
     out = []
-    for o in session.exec(query.order_by(col(Opinion.closed_at), col(Opinion.id))):
+    for o in reported_in(session, meeting):
         assert o.closed_at is not None
         out.append(ClosedOpinion(
             question=o.question, deadline=o.deadline, closed_at=o.closed_at,
@@ -471,3 +476,26 @@ def closed_since_previous_meeting(session: Session, meeting: Meeting) -> list[Cl
             rule_text=rule_of(o).text("vi"), rule=rule_of(o),
         ))
     return out
+
+
+# The choices as the form prints them (shared/VIETNAMESE.md: Đồng ý / Không đồng ý / Ý kiến khác).
+CHOICE_WORDS = {Choice.YES.value: "Đồng ý", Choice.NO.value: "Không đồng ý",
+                Choice.ABSTAIN.value: "Ý kiến khác"}
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    author: str
+    choice: str
+    comment: str
+
+
+def answers_of(session: Session, opinion_id: int) -> list[WrittenAnswer]:
+    """Each member's answer to a form, with the member's name, in the order they came."""
+    rows = session.exec(
+        select(User.full_name, OpinionAnswer.choice, OpinionAnswer.comment)
+        .join(User, col(User.id) == col(OpinionAnswer.user_id))
+        .where(OpinionAnswer.opinion_id == opinion_id)
+        .order_by(col(OpinionAnswer.answered_at), col(OpinionAnswer.id))
+    ).all()
+    return [WrittenAnswer(name, choice, comment or "") for name, choice, comment in rows]

@@ -41,8 +41,10 @@ function Snippet({ parts }) {
 }
 
 function Hit({ meetingId, hit }) {
-  const where = [t(`search.kind.${hit.kind}`)];
-  if (hit.kind === 'document' || hit.kind === 'conclusion' || hit.kind === 'item') where.push(hit.title);
+  // a member's answer to a written opinion form: the form, its question, then whose answer
+  const where = [t(`search.kind.${hit.kind === 'opinion_answer' ? 'opinion' : hit.kind}`)];
+  if (hit.kind !== 'meeting' && hit.kind !== 'minutes') where.push(hit.title);
+  if (hit.kind === 'opinion_answer') where.push(t('search.answer_by', { name: hit.author }));
   if (hit.kind === 'document') where.push(t('search.version', { v: hit.version }));
   const external = hit.kind === 'minutes';
   return html`<li class="archive-hit" data-testid="archive-hit" data-kind=${hit.kind} data-page=${hit.page ?? ''}>

@@ -2,7 +2,7 @@
 // in, and the answers. Terms follow shared/VIETNAMESE.md.
 
 export const ARCHIVE = {
-  'search.query': { vi: 'Tìm trong biên bản, kết luận, chương trình và tài liệu', en: 'Search the minutes, conclusions, agenda and documents' },
+  'search.query': { vi: 'Tìm trong biên bản, kết luận, chương trình, tài liệu và phiếu lấy ý kiến', en: 'Search the minutes, conclusions, agenda, documents and written opinions' },
   'search.query_hint': { vi: 'Gõ có dấu hoặc không dấu, theo thứ tự bất kỳ', en: 'With or without diacritics, in any order' },
   'search.filters': { vi: 'Lọc thêm', en: 'More filters' },
   'search.body': { vi: 'Cơ quan', en: 'Body' },
@@ -32,6 +32,8 @@ export const ARCHIVE = {
   'search.kind.conclusion': { vi: 'Kết luận', en: 'Conclusion' },
   'search.kind.minutes': { vi: 'Biên bản', en: 'Minutes' },
   'search.kind.document': { vi: 'Tài liệu', en: 'Document' },
+  'search.kind.opinion': { vi: 'Phiếu lấy ý kiến', en: 'Written opinion form' },
+  'search.answer_by': { vi: 'Ý kiến của {name}', en: 'Answer by {name}' },
   'search.page': { vi: 'trang {page}', en: 'page {page}' },
   'search.version': { vi: 'phiên bản {v}', en: 'version {v}' },
   'search.open_page': { vi: 'Mở trang {page}', en: 'Open page {page}' },
