@@ -300,6 +300,9 @@ class Annotation(SQLModel, table=True):
     color: str = Field(max_length=7)
     data: str = Field(sa_column=Column(Text, nullable=False))
     placement: str = Field(default="placed", max_length=16)  # placed, unplaced
+    # Why a new version could not place it (meetings.annotations.anchoring: text_not_found,
+    # text_ambiguous, text_moved, no_text, page_not_found, unreadable); None when placed.
+    placement_reason: str | None = Field(default=None, max_length=24)
     origin_version: int
     origin_page: int
     rev: int = 1

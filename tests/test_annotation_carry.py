@@ -125,6 +125,13 @@ async def test_annotations_move_to_the_new_version_and_the_rest_are_listed_unpla
             assert (kept["version"], kept["page"], kept["placement"]) == (1, 4, "unplaced")
             assert kept["data"] == before[ident]["data"]  # nothing lost
             assert kept["rev"] == before[ident]["rev"] + 1
+        # Each says why, in both languages: the highlighted passage is not in the new
+        # version; the note's page (its text) is not either.
+        assert unplaced["hl-page4-aaaa"]["placement_reason"]["code"] == "text_not_found"
+        assert unplaced["note-page4-aaa"]["placement_reason"]["code"] == "page_not_found"
+        for kept in unplaced.values():
+            assert kept["placement_reason"]["vi"] and kept["placement_reason"]["en"]
+        assert all(a["placement_reason"] is None for a in placed.values())
         # The unplaced list shows the old page beside them.
         image = member.get(f"/api/documents/{document_id}/pages/4?version=1&width=320")
         assert image.status_code == 200 and image.headers["content-type"].startswith("image/")

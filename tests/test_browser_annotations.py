@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests import document_versions as v
 from tests.conftest import LiveServer, require_tool
 from tests.helpers import record_quorum
+from tests.test_annotation_carry import upload
 from tests.test_browser import CHROMIUM, Walk, chromium, page_src
 from tests.test_browser_reader import IMAGE_LOADED, device_page, gesture, present, shot
 
@@ -619,9 +621,9 @@ def test_the_highlighter_snaps_to_the_words_under_it(live_server: LiveServer,
 @pytest.mark.server
 def test_unplaced_annotations_are_listed_with_their_old_page(live_server: LiveServer,
                                                              artifacts: Path | None) -> None:
-    """What a new version could not place (the carry-over marks it `unplaced`; made here
-    through the API as the carry-over would leave it) is listed with the old page beside it,
-    not drawn on the page, and can be deleted once read."""
+    """What a new version could not place (the secretary uploads a version whose pages are
+    all new: the note's page is gone) is listed with the old page beside it and why, not
+    drawn on the page, and can be deleted once read."""
     require_tool(CHROMIUM)
     from playwright.sync_api import expect
 
@@ -635,11 +637,15 @@ def test_unplaced_annotations_are_listed_with_their_old_page(live_server: LiveSe
         meeting = sec.get(f"/api/meetings/{meeting_id}").json()
         document_id = meeting["items"][0]["documents"][0]["id"]
         lost = {"id": "lost-note-1", "document_id": document_id, "version": 1, "page": 2,
-                "kind": "note", "color": "#f9a825", "placement": "unplaced",
+                "kind": "note", "color": "#f9a825",
                 "data": {"x": 0.5, "y": 0.5, "text": "Số liệu ở bảng 2 chưa khớp"}}
         r = mine.post("/api/annotations/changes", json={"device": "test", "changes": [
             {"key": "k-lost-1", "op": "put", "annotation": lost}]})
         assert r.status_code == 200 and r.json()["results"][0]["status"] == "applied", r.text
+        fresh = v.pdf([v.paragraphs(6, 990 + n) for n in range(3)])
+        upload(sec, f"/api/documents/{document_id}/versions", fresh, "ban-moi.pdf")
+        assert [a["id"] for a in mine.get(
+            f"/api/documents/{document_id}/annotations").json()["unplaced"]] == ["lost-note-1"]
         walk = Walk(browser, live_server, artifacts)
         page, _, _ = open_page(browser, live_server, walk, "uyvien1", meeting_id, (800, 1280, 1.5))
         toggle = page.get_by_test_id("annot-unplaced-toggle")
@@ -650,6 +656,9 @@ def test_unplaced_annotations_are_listed_with_their_old_page(live_server: LiveSe
         expect(item).to_have_count(1)
         expect(item).to_contain_text("Số liệu ở bảng 2 chưa khớp")
         expect(item).to_contain_text("Bản 1, trang 2")
+        reason = item.get_by_test_id("annot-unplaced-reason")
+        expect(reason).to_have_attribute("data-reason", "page_not_found")
+        expect(reason).to_contain_text("không còn trong phiên bản mới")
         image = item.locator("img")
         expect(image).to_have_attribute("src", re.compile(r"/pages/2\?version=1&"))
         page.wait_for_function("""() => {

@@ -84,10 +84,12 @@ def carry_to_current(session: Session, document_id: int, sha256: str | None = No
                 annotation.data = json.dumps(placement["data"], ensure_ascii=False,
                                              separators=(",", ":"))
                 annotation.placement = "placed"  # one unplaced before may be placed now
+                annotation.placement_reason = None
                 _touched(session, annotation)
                 events += saved_events(session, annotation, sharing, DEVICE)
             elif annotation.placement != "unplaced":
                 annotation.placement = "unplaced"
+                annotation.placement_reason = placement["reason"]
                 _touched(session, annotation)
                 # The owner's devices move it to their unplaced list; readers lose it.
                 events.append(Event.for_user(

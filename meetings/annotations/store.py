@@ -30,6 +30,7 @@ from meetings.access import (
     require_agenda,
 )
 from meetings.accounts import Actor
+from meetings.annotations.anchoring import REASONS
 from meetings.errors import DomainError, invalid, not_found
 from meetings.events import Event
 from meetings.models import (
@@ -68,7 +69,8 @@ DIGITS = 5
 PRESSURE_DIGITS = 3
 # Fields of an annotation the server sets; a client that sends the object back with them
 # is not refused for it, and they are not read.
-SERVER_FIELDS = frozenset({"owner", "sharing", "origin", "rev", "created_at", "updated_at"})
+SERVER_FIELDS = frozenset({"owner", "sharing", "origin", "rev", "created_at", "updated_at",
+                           "placement_reason"})
 ANNOTATION_FIELDS = frozenset({"id", "document_id", "version", "page", "kind", "color", "data",
                                "placement"}) | SERVER_FIELDS
 
@@ -327,6 +329,14 @@ def recipients(session: Session, annotation: Annotation, sharing: Sharing) -> se
             and user_id not in excluded}
 
 
+def _reason(code: str | None) -> dict[str, str] | None:
+    """Why a new version could not place it, for the owner's list of unplaced annotations."""
+    if code is None:
+        return None
+    vi, en = REASONS.get(code, REASONS["unreadable"])
+    return {"code": code, "vi": vi, "en": en}
+
+
 def annotation_view(annotation: Annotation, owner_name: str, sharing: Sharing,
                     viewer_id: int) -> dict[str, Any]:
     """The contract's JSON for one reader: the owner sees whom it is shared with; anyone
@@ -346,6 +356,7 @@ def annotation_view(annotation: Annotation, owner_name: str, sharing: Sharing,
         "owner": {"id": annotation.user_id, "name": owner_name},
         "sharing": shared,
         "placement": annotation.placement,
+        "placement_reason": _reason(annotation.placement_reason),
         "origin": {"version": annotation.origin_version, "page": annotation.origin_page},
         "rev": annotation.rev,
         "created_at": iso(annotation.created_at),
@@ -491,6 +502,8 @@ def put_annotation(session: Session, actor: Actor, value: Any, device: str
             fields.version, fields.page, fields.kind)
         annotation.color, annotation.data, annotation.placement = (
             fields.color, data, fields.placement)
+        if fields.placement == "placed":  # the owner put it back on a page
+            annotation.placement_reason = None
         annotation.rev += 1
         annotation.updated_at = utcnow()
     session.add(annotation)

@@ -3,7 +3,7 @@
 // deleted once read.
 
 import { html } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { t } from '../../i18n.js';
+import { pick, t } from '../../i18n.js';
 
 const what = (a) => a.data?.text || a.data?.target?.quote?.exact || t(`annot.kind.${a.kind}`);
 
@@ -20,6 +20,8 @@ export function UnplacedList({ doc, unplaced, onDelete, onClose }) {
           <span class="annot-unplaced-text">
             <span class="small muted">${t('annot.unplaced_page', { version: a.origin?.version || a.version, page: a.origin?.page || a.page })}</span>
             <span>${what(a)}</span>
+            ${a.placement_reason && html`<span class="small muted" data-testid="annot-unplaced-reason"
+              data-reason=${a.placement_reason.code}>${pick(a.placement_reason.vi, a.placement_reason.en)}</span>`}
           </span>
           <button type="button" class="btn btn-quiet" data-testid="annot-unplaced-delete"
             onClick=${() => onDelete(a)}>${t('annot.delete')}</button>
