@@ -65,6 +65,7 @@ APP_PAGES = [
     "/archive",
     "/archive/{meeting_id:int}",
     "/verify",
+    "/me/signature",
     "/opinions",
     "/opinions/{opinion_id:int}",
     "/admin",
