@@ -66,7 +66,8 @@ def test_the_administrator_uploads_and_removes_a_seal_and_a_member_their_signatu
         with closing(live_server.session("admin")) as http:
             assert http.get(f"/api/admin/bodies/{demo.body_id}/seal-image").json() == {
                 "image": None}
-            actions = [e["action"] for e in http.get("/api/admin/audit?action=body").json()["entries"]]
+            entries = http.get("/api/admin/audit?action=body").json()["entries"]
+            actions = [e["action"] for e in entries]
         assert actions[:2] == ["body.seal_removed", "body.seal_set"]
 
         member = walk.log_in("uyvien1", "/meetings", width=810, height=1080)
