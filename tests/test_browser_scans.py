@@ -71,6 +71,9 @@ def test_the_administrator_uploads_and_removes_a_seal_and_a_member_their_signatu
         assert actions[:2] == ["body.seal_removed", "body.seal_set"]
 
         member = walk.log_in("uyvien1", "/meetings", width=810, height=1080)
+        expect(member.get_by_test_id("my-signature")).to_have_text("Chữ ký của tôi")
+        expect(member.get_by_test_id("page-title")).to_be_visible()
+        shot(walk, member, "meetings-header-810")
         member.get_by_test_id("my-signature").click()
         member.wait_for_url(re.compile(r"/me/signature$"))
         sig = member.get_by_test_id("signature-card")

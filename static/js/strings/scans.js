@@ -24,6 +24,7 @@ export const SCANS = {
   'scan.seal.removed': { vi: 'Đã xóa hình ảnh con dấu.', en: 'Seal image removed.' },
   'scan.seal.remove_title': { vi: 'Xóa hình ảnh con dấu?', en: 'Remove the seal image?' },
   'scan.size': { vi: 'Kích thước khi in: {w} × {h} mm ({px} điểm ảnh).', en: 'Printed size: {w} × {h} mm ({px} pixels).' },
+  'scan.audit_size': { vi: 'in ra {w} × {h} mm', en: 'prints {w} × {h} mm' },
   'scan.assumed_dpi': { vi: 'Tệp không ghi độ phân giải: tính theo 300 dpi.', en: 'The file records no resolution: 300 dpi assumed.' },
   'scan.choose': { vi: 'Chọn ảnh PNG', en: 'Choose a PNG image' },
   'scan.replace': { vi: 'Thay bằng ảnh PNG khác', en: 'Replace with another PNG image' },
