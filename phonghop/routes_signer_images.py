@@ -5,13 +5,21 @@ seal-image`). docs/api.md, "Signature and seal scans"; the rules are
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from meetings.minutes import signer_images
+from meetings.minutes.signer_images import CheckedPng, ImageKind
 from phonghop.auth import parts
 from phonghop.responses import field_str, json_response, path_int, read_json
+
+
+async def _checked(value: str, kind: ImageKind) -> CheckedPng:
+    """Decoded and checked off the event loop and outside the write transaction."""
+    png = signer_images.decode_upload(value)
+    return await run_in_threadpool(signer_images.check_png, png, kind)
 
 
 async def get_own_signature(request: Request) -> Response:
@@ -27,9 +35,9 @@ async def put_own_signature(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     data = await read_json(request)
-    png = signer_images.decode_upload(field_str(data, "png"))
+    checked = await _checked(field_str(data, "png"), ImageKind.SIGNATURE)
     image = await services.write(
-        lambda s: signer_images.view(signer_images.set_own_signature(s, actor, png)))
+        lambda s: signer_images.view(signer_images.set_own_signature(s, actor, checked)))
     return json_response({"image": image})
 
 
@@ -57,9 +65,9 @@ async def put_seal(request: Request) -> Response:
     # Refused before the body is read: only an administrator's upload is looked at.
     await services.read(lambda s: signer_images.read_body_seal(s, actor, body_id))
     data = await read_json(request)
-    png = signer_images.decode_upload(field_str(data, "png"))
+    checked = await _checked(field_str(data, "png"), ImageKind.SEAL)
     image = await services.write(
-        lambda s: signer_images.view(signer_images.set_body_seal(s, actor, body_id, png)))
+        lambda s: signer_images.view(signer_images.set_body_seal(s, actor, body_id, checked)))
     return json_response({"image": image})
 
 

@@ -68,6 +68,11 @@ def test_uploads_that_would_not_print_right_are_refused(login, demo) -> None:
     error_of(admin.put(url, json=b64(b"%PDF-1.7 not an image")), 422, "not_png")
     error_of(admin.put(url, json={"png": "%%% not base64"}), 422, "bad_png")
     error_of(admin.put(url, json=b64(seal[:400])), 422, "bad_png")  # cut short
+    # the chunks' checksums are right, but the picture's data is damaged
+    damaged = [(k, b[:20] + bytes(64) + b[84:] if k == b"IDAT" else b) for k, b in chunks(seal)]
+    error_of(admin.put(url, json=b64(rebuild(damaged))), 422, "bad_png")
+    odd_depth = [(k, b[:8] + b"\x03" + b[9:] if k == b"IHDR" else b) for k, b in chunks(seal)]
+    error_of(admin.put(url, json=b64(rebuild(odd_depth))), 422, "bad_png")
     refused = error_of(admin.put(url, json=b64(opaque_png())), 422, "no_transparency")
     assert "trong suốt" in refused["message_vi"] and "transparent" in refused["message_en"]
     # an alpha channel, but a white background that would cover the text

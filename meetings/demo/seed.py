@@ -98,8 +98,11 @@ def store_sample_images(session: Session, body: Body, chair: User) -> None:
     say so inside themselves (meetings.minutes.stamps), so the demo's signed minutes show what
     an appearance with scans looks like."""
     seal, signature = _sample_images(body.name.upper(), body.place_name, chair.full_name)
-    signer_images.set_body_seal(session, None, body.id or 0, seal)
-    signer_images.set_signature_for_demo(session, chair.id or 0, signature)
+    kinds = signer_images.ImageKind
+    signer_images.set_body_seal(session, None, body.id or 0,
+                                signer_images.check_png(seal, kinds.SEAL))
+    signer_images.set_signature_for_demo(session, chair.id or 0,
+                                         signer_images.check_png(signature, kinds.SIGNATURE))
 
 
 def seed(db: Database, blobs: BlobStore, keys_root: Path, passwords: Passwords) -> Demo:

@@ -50,6 +50,10 @@ class ImageKind(StrEnum):
 
 @dataclass(frozen=True)
 class CheckedPng:
+    """A scan `check_png` accepted, as the kind it was checked as. The check decodes the
+    image: do it before the write transaction (the routes run it in a worker thread)."""
+
+    kind: ImageKind
     png: bytes
     width_px: int
     height_px: int
@@ -121,7 +125,9 @@ def check_png(data: bytes, kind: ImageKind) -> CheckedPng:
                    f"{MIN_SIDE_PX} and {MAX_SIDE_PX}. Please scan at 300 dpi and crop closely.")
     try:
         pixmap = pymupdf.Pixmap(data)
-    except (RuntimeError, ValueError):
+    # MuPDF's own errors (a damaged stream, an unknown filter or bit depth) are not
+    # RuntimeErrors.
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase):
         raise _bad("bad_png", "Không đọc được ảnh PNG. Vui lòng lưu lại ảnh quét rồi tải lên "
                    "lần nữa.",
                    "The PNG image could not be read. Please save the scan again and upload "
@@ -155,7 +161,7 @@ def check_png(data: bytes, kind: ImageKind) -> CheckedPng:
                        f"The seal would print {width_mm:.0f}×{height_mm:.0f} mm ({source_en}), "
                        f"outside a real seal's {low:.0f}–{high:.0f} mm. Please scan the seal at "
                        "its real size (e.g. 300 dpi) and crop it closely.")
-    return CheckedPng(data, width, height, round(width_mm, 2), round(height_mm, 2),
+    return CheckedPng(kind, data, width, height, round(width_mm, 2), round(height_mm, 2),
                       declared is not None)
 
 
@@ -196,6 +202,8 @@ def seal_of(session: Session, body_id: int) -> SignerImage | None:
 def _store(session: Session, row: SignerImage | None, checked: CheckedPng, kind: ImageKind,
            actor_id: int | None, *, user_id: int | None = None,
            body_id: int | None = None) -> SignerImage:
+    if checked.kind != kind:  # a signature's check skips the seal's size rule
+        raise ValueError(f"a scan checked as {checked.kind} stored as {kind}")
     row = row or SignerImage(kind=kind.value, user_id=user_id, body_id=body_id, png=b"",
                              sha256="", width_px=0, height_px=0, width_mm=0, height_mm=0)
     row.png = checked.png
@@ -210,9 +218,8 @@ def _store(session: Session, row: SignerImage | None, checked: CheckedPng, kind:
     return row
 
 
-def set_own_signature(session: Session, actor: Actor, png: bytes) -> SignerImage:
+def set_own_signature(session: Session, actor: Actor, checked: CheckedPng) -> SignerImage:
     """The person's own signature scan; nobody sets another's (there is no route for it)."""
-    checked = check_png(png, ImageKind.SIGNATURE)
     user = session.get(User, actor.user_id)
     if user is None:
         raise not_found("người dùng", "user")
@@ -242,12 +249,11 @@ def _body(session: Session, body_id: int) -> Body:
 
 
 def set_body_seal(session: Session, actor: Actor | None, body_id: int,
-                  png: bytes) -> SignerImage:
+                  checked: CheckedPng) -> SignerImage:
     """The body's seal scan, by an administrator (`actor` None: the demo seeding)."""
     if actor is not None:
         require_admin(actor)
     body = _body(session, body_id)
-    checked = check_png(png, ImageKind.SEAL)
     actor_id = actor.user_id if actor is not None else None
     row = _store(session, seal_of(session, body_id), checked, ImageKind.SEAL, actor_id,
                  body_id=body_id)
@@ -273,8 +279,7 @@ def read_body_seal(session: Session, actor: Actor, body_id: int) -> SignerImage 
     return seal_of(session, body_id)
 
 
-def set_signature_for_demo(session: Session, user_id: int, png: bytes) -> SignerImage:
+def set_signature_for_demo(session: Session, user_id: int, checked: CheckedPng) -> SignerImage:
     """The demo seeding stores its fictional chair's sample signature (no login there)."""
-    checked = check_png(png, ImageKind.SIGNATURE)
     return _store(session, signature_of(session, user_id), checked, ImageKind.SIGNATURE,
                   None, user_id=user_id)
