@@ -758,3 +758,30 @@ class Disposal(SQLModel, table=True):
     disposed_by: int = Field(foreign_key="users.id")
     disposer_name: str = Field(max_length=200)
     reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- Scans for visible signatures (issue 14 §1) -----------------------------------------------
+
+
+class SignerImage(SQLModel, table=True):
+    """An uploaded scan the signature appearance shows: a person's own handwritten signature
+    (`kind` "signature", `user_id`) or a body's real seal (`kind` "seal", `body_id`), a
+    transparent PNG checked by `meetings.minutes.signer_images`. The bytes live in the row: a
+    scan is small, replaced or removed at will (the content-addressed blob store never forgets
+    one file while another may share it), and goes with the database's backup. `width_mm` is
+    the printed width (from the PNG's pHYs, else at 300 dpi): a seal prints at real size."""
+
+    __tablename__ = "signer_images"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    user_id: int | None = Field(default=None, foreign_key="users.id", unique=True)
+    body_id: int | None = Field(default=None, foreign_key="bodies.id", unique=True)
+    png: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)
+    width_px: int
+    height_px: int
+    width_mm: float
+    height_mm: float
+    dpi_from_file: bool = False
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_by: int | None = Field(default=None, foreign_key="users.id")

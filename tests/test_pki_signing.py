@@ -112,7 +112,9 @@ def composed() -> ComposedMinutes:
 
 @pytest.fixture(scope="module")
 def signed(keys: Pki, composed: ComposedMinutes) -> bytes:
-    """Signed by the secretary, then the chair (with the body's seal), as in a real meeting."""
+    """Signed by the secretary, then the chair, as in a real meeting, with the demo's sample
+    images (meetings.minutes.stamps) standing in for uploaded scans of their signatures and the
+    body's seal."""
     by_secretary = sign_pdf(
         composed.pdf,
         keys.secretary_p12,
@@ -304,6 +306,31 @@ def test_visible_signature_shows_who_when_signature_and_seal(
     assert "Chủ tịch UBND xã" in text
     assert "Thời gian ký: 2026-11-26T15:04:05+07:00" in text
     assert "Thời gian ký: 2026-11-26T15:00:00+07:00" in text
+
+
+def test_without_scans_the_visible_signature_is_text_only(
+    keys: Pki, composed: ComposedMinutes, signed: bytes
+) -> None:
+    """Nothing uploaded, nothing drawn: no image, no ink, only who, what title and when."""
+    pdf = sign_pdf(
+        composed.pdf, keys.chair_p12, CHAIR_PASS, field_name="ChuToa",
+        signing_time=CHAIR_SIGNED, reason="Chủ tọa ký", location="Tường Tiến",
+        appearance=SignatureAppearance(box=composed.chair_box, signer_title="Chủ tịch UBND xã",
+                                       seal_png=None, signature_png=None),
+    )
+    (check,) = verify_pdf(pdf, [keys.ca_cert])
+    assert check.valid and check.trusted
+    with pymupdf.open("pdf", pdf) as doc:
+        page = doc[composed.chair_box.page]
+        assert ink_colours(page.get_pixmap(dpi=72, clip=pymupdf.Rect(composed.chair_box.rect))) \
+            == set()
+        doc.bake()
+        assert sum(len(p.get_images(full=True)) for p in doc) == 0
+        text = " ".join(doc[composed.chair_box.page].get_text().split())
+    assert f"Ký bởi: {CHAIR}" in text and "Thời gian ký: 2026-11-26T15:04:05+07:00" in text
+    with pymupdf.open("pdf", signed) as doc:  # the same check finds the scans when there are
+        doc.bake()
+        assert sum(len(p.get_images(full=True)) for p in doc) == 3
 
 
 def test_signed_file_embeds_every_font(signed: bytes, tmp_path: Path) -> None:

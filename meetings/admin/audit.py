@@ -1,6 +1,6 @@
 """The audit log: who did what and when (logins, ok and failed; role changes; deactivations;
-keys, vote rules, quorums and retention periods; seals; disposals of sealed meetings), for the
-administrator to read and filter.
+keys, vote rules, quorums and retention periods; the scans of seals and signatures; seals;
+disposals of sealed meetings), for the administrator to read and filter.
 
 An entry is written in the same transaction as the change it records, so a change that was
 rolled back leaves no entry; a failed login has nothing to roll back and writes its own.
@@ -25,6 +25,7 @@ ACTIONS = (
     "body.created", "body.edited", "body.kind", "body.quorum", "body.rules",
     "body.member_added", "body.member_edited", "body.member_removed",
     "body.key_generated", "body.key_installed", "body.retention",
+    "body.seal_set", "body.seal_removed", "user.signature_set", "user.signature_removed",
     "meeting.role", "minutes.sealed", "archive.disposed",
 )
 PAGE = 100

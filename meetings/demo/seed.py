@@ -1,11 +1,13 @@
 """The demo: a commune People's Committee with its people, one prepared meeting with two
-generated documents, and its own certificate authority and signing key."""
+generated documents, its own certificate authority and signing key, and sample images of its
+seal and its chair's signature (marked as samples inside the images)."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -19,6 +21,7 @@ from meetings.db import Database
 from meetings.demo import documents as demo_documents
 from meetings.documents.blobs import BlobStore
 from meetings.documents.ingest import read_trusted
+from meetings.minutes import signer_images, stamps
 from meetings.minutes.pki import create_ca, issue_signer
 from meetings.models import (
     Body,
@@ -85,6 +88,23 @@ def make_signing_key(keys_root: Path, body: Body) -> None:
     body.signing_p12_path = name
 
 
+@cache
+def _sample_images(body_name: str, place: str, chair: str) -> tuple[bytes, bytes]:
+    return stamps.seal_png(body_name, place), stamps.signature_png(chair)
+
+
+def store_sample_images(session: Session, body: Body, chair: User) -> None:
+    """The fictional body's seal and its chair's signature, as if uploaded: sample images that
+    say so inside themselves (meetings.minutes.stamps), so the demo's signed minutes show what
+    an appearance with scans looks like."""
+    seal, signature = _sample_images(body.name.upper(), body.place_name, chair.full_name)
+    kinds = signer_images.ImageKind
+    signer_images.set_body_seal(session, None, body.id or 0,
+                                signer_images.check_png(seal, kinds.SEAL))
+    signer_images.set_signature_for_demo(session, chair.id or 0,
+                                         signer_images.check_png(signature, kinds.SIGNATURE))
+
+
 def seed(db: Database, blobs: BlobStore, keys_root: Path, passwords: Passwords) -> Demo:
     with db.write() as session:
         existing = session.exec(select(Body).where(Body.name == BODY_NAME)).first()
@@ -118,6 +138,7 @@ def seed(db: Database, blobs: BlobStore, keys_root: Path, passwords: Passwords) 
         session.flush()
         make_signing_key(keys_root, body)
         session.add(body)
+        store_sample_images(session, body, users["chutich"])
         secretary = actor_of(users["thuky"])
         today = datetime.now(VIETNAM).date()
         meeting = create_meeting(

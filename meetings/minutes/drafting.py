@@ -36,8 +36,8 @@ from meetings.minutes.layout import (
     MinutesSpeech,
     compose_minutes,
 )
+from meetings.minutes.signer_images import seal_of, signature_of
 from meetings.minutes.signing import SignatureAppearance, sign_pdf, signer_of
-from meetings.minutes.stamps import seal_png, signature_png
 from meetings.minutes.votes import minutes_vote
 from meetings.models import (
     AgendaItem,
@@ -199,6 +199,13 @@ def _person(session: Session, meeting: Meeting, role: str) -> MinutesPerson:
         return MinutesPerson(name="", title="")
     user, _ = row
     return MinutesPerson(name=user.full_name, title=_title(session, meeting.body_id, user))
+
+
+def _participant_id(session: Session, meeting: Meeting, role: str) -> int | None:
+    return session.exec(
+        select(Participant.user_id)
+        .where(Participant.meeting_id == meeting.id, Participant.role == role)
+    ).first()
 
 
 def _title(session: Session, body_id: int, user: User) -> str:
@@ -376,6 +383,11 @@ def seal(
     composed = compose_minutes(data)
     chair = data.chair if data.chair.name else data.secretary
     signer = signer_of(key.p12, key.passphrase)
+    # Only scans someone uploaded: the chair's own signature, the body's own seal.
+    chair_id = _participant_id(session, meeting,
+                               Role.CHAIR.value if data.chair.name else Role.SECRETARY.value)
+    signature = signature_of(session, chair_id) if chair_id is not None else None
+    seal_scan = seal_of(session, body.id or 0)
     signed = sign_pdf(
         composed.pdf,
         key.p12,
@@ -387,8 +399,9 @@ def seal(
         appearance=SignatureAppearance(
             box=composed.chair_box,
             signer_title=chair.title or body.signer_title,
-            seal_png=seal_png(body.name.upper(), body.place_name),
-            signature_png=signature_png(chair.name),
+            seal_png=seal_scan.png if seal_scan else None,
+            signature_png=signature.png if signature else None,
+            seal_width_mm=seal_scan.width_mm if seal_scan else None,
         ),
     )
     digest = blobs.put(signed)

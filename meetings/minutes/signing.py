@@ -4,8 +4,10 @@ Signatures are PAdES baseline B-B (ETSI.CAdES.detached, SHA-256), readable by Ad
 poppler's pdfsig and pyHanko. Nothing here touches the network: no OCSP, CRL or time-stamp
 server is asked, and verification trusts only the roots it is given.
 
-A visible signature shows, inside the box the minutes reserved for it, the signer's blue
-handwritten signature with the body's red seal over its left third, and the lines "Ký bởi"
+A visible signature shows, inside the box the minutes reserved for it, the signer's uploaded
+scan of their handwritten signature with the body's uploaded seal over its left third (either
+only when uploaded: nothing is drawn by the software; without them the box is text only), and
+the lines "Ký bởi"
 (the signer as `signer_name` reads the signing certificate), the signer's title and "Thời
 gian ký" in ISO 8601 with the Vietnam offset (+07:00). The
 appearance is drawn with PyMuPDF as a one-page PDF and embedded by pyHanko as the signature
@@ -59,6 +61,9 @@ class SignatureAppearance:
     signer_title: str
     seal_png: bytes | None
     signature_png: bytes | None
+    # The seal's printed width as uploaded (meetings.minutes.signer_images); None: read from
+    # the PNG's resolution.
+    seal_width_mm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -311,7 +316,8 @@ def _appearance_pdf(
     lines = [line for line in lines if line]
     text_height = len(lines) * _TEXT_LEADING + 2
     image_area = pymupdf.Rect(0, 0, width, height - text_height)
-    _draw_images(page, image_area, appearance.signature_png, appearance.seal_png)
+    _draw_images(page, image_area, appearance.signature_png, appearance.seal_png,
+                 appearance.seal_width_mm)
 
     regular = pymupdf.Font(fontfile=str(font_dir() / SerifStyle.REGULAR.value))
     bold = pymupdf.Font(fontfile=str(font_dir() / SerifStyle.BOLD.value))
@@ -335,13 +341,16 @@ def _appearance_pdf(
 
 
 def _draw_images(
-    page: pymupdf.Page, area: pymupdf.Rect, signature: bytes | None, seal: bytes | None
+    page: pymupdf.Page, area: pymupdf.Rect, signature: bytes | None, seal: bytes | None,
+    seal_width_mm: float | None = None,
 ) -> None:
     """Decree 30, appendix I: the seal, at real size, covers about the left third of the
-    handwritten signature. Both are centred in area as a group."""
+    handwritten signature. Both are centred in area as a group. Only uploaded scans are
+    placed here; with neither, the box is text only."""
     pad = 1 * MM
     middle_y = (area.y0 + area.y1) / 2
-    diameter = min(_real_size(seal), area.height + 2 * MM) if seal is not None else 0.0
+    real = seal_width_mm * MM if seal_width_mm else _real_size(seal) if seal else 0.0
+    diameter = min(real, area.height + 2 * MM) if seal is not None else 0.0
     if signature is None:
         if seal is not None:
             center = pymupdf.Point((area.x0 + area.x1) / 2, max(middle_y, diameter / 2))

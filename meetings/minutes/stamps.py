@@ -1,8 +1,12 @@
-"""Demo images for visible signatures: a body's red round seal and a blue handwritten signature.
+"""The demo's sample images, and nothing else: a red round seal and a blue handwritten
+signature for the demo's fictional body and chair (meetings.demo.seed), and for tests.
 
-Real deployments upload scans of the real seal and signature; these stand-ins let the demo and
-the tests show what a signed biên bản looks like. Both are transparent PNGs drawn with PyMuPDF
-at 300 dpi, the seal at real size (36 mm across, as a commune's).
+The software never draws a seal or signature into real minutes: real deployments upload scans
+of the real seal and signature (meetings.minutes.signer_images), and without them the signature
+is text only. So that no one takes a sample for the real thing, each image says so inside
+itself, in small print: "HÌNH MẪU — không phải con dấu thật / Sample — not a real seal", and
+"Chữ ký mẫu / Sample signature". Both are transparent PNGs drawn with PyMuPDF at 300 dpi, the
+seal at real size (36 mm across, as a commune's).
 """
 
 # PyMuPDF 2.0 ships partial annotations; its unannotated calls are fine here.
@@ -25,6 +29,8 @@ SEAL_DIAMETER_MM = 36.0
 SIGNATURE_SIZE_MM = (60.0, 26.0)
 SEAL_RED = (0.84, 0.08, 0.1)
 INK_BLUE = (0.06, 0.16, 0.62)
+SAMPLE_SEAL_NOTE = ("HÌNH MẪU", "không phải con dấu thật", "Sample — not a real seal")
+SAMPLE_SIGNATURE_NOTE = "Chữ ký mẫu — Sample signature"
 
 
 def seal_png(body_name: str, place: str) -> bytes:
@@ -41,12 +47,19 @@ def seal_png(body_name: str, place: str) -> bytes:
     shape.finish(color=SEAL_RED, width=1.1 * MM)
     shape.draw_circle(center, inner)
     shape.finish(color=SEAL_RED, width=0.45 * MM)
-    shape.draw_polyline(_star(center, 5.2 * MM, 2.1 * MM))
+    # The star sits high, leaving room below it for the sample note.
+    shape.draw_polyline(_star(center - (0, 3.2 * MM), 3.8 * MM, 1.55 * MM))
     shape.finish(color=SEAL_RED, fill=SEAL_RED, width=0.1, closePath=True)
     shape.commit()
 
     ring = " ".join(unicodedata.normalize("NFC", f"{body_name} ✱ {place} ✱").upper().split())
     _ring_text(page, center, (outer + inner) / 2 - 1.3 * MM, ring.replace("✱", "*"))
+    head, *small = SAMPLE_SEAL_NOTE
+    room = inner - 0.6 * MM  # the note stays inside the inner ring
+    _centred(page, head, center.y + 2.9 * MM, 5.4, SEAL_RED, bold=True, within=room)
+    for row, line in enumerate(small):
+        _centred(page, line, center.y + 4.9 * MM + row * 1.7 * MM, 4.0, SEAL_RED,
+                 within=room)
     png = _png(page)
     doc.close()
     return png
@@ -94,9 +107,29 @@ def signature_png(name: str) -> bytes:
     )
     shape.finish(color=INK_BLUE, width=0.4 * MM, lineCap=1, closePath=False)
     shape.commit()
+    _centred(page, SAMPLE_SIGNATURE_NOTE, height - 0.8 * MM, 5.0, INK_BLUE)
     png = _png(page)
     doc.close()
     return png
+
+
+def _centred(page: pymupdf.Page, text: str, baseline: float, size: float,
+             color: tuple[float, float, float], *, bold: bool = False,
+             within: float | None = None) -> None:
+    """A line centred on the page; `within`: shrunk to fit the chord of a circle of that
+    radius about the page's centre, at the line's baseline."""
+    style = SerifStyle.BOLD if bold else SerifStyle.REGULAR
+    font = pymupdf.Font(fontfile=str(font_dir() / style.value))
+    width = font.text_length(text, fontsize=size)
+    if within is not None:
+        offset = abs(baseline - page.rect.height / 2)
+        chord = 2 * math.sqrt(max(within**2 - offset**2, 0.0))
+        if width > chord:
+            size *= chord / width
+            width = chord
+    writer = pymupdf.TextWriter(page.rect, color=color)
+    writer.append(pymupdf.Point((page.rect.width - width) / 2, baseline), text, font, size)
+    writer.write_text(page)
 
 
 def _star(center: pymupdf.Point, outer: float, inner: float) -> list[pymupdf.Point]:

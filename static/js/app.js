@@ -12,6 +12,7 @@ import { MinutesPage } from './pages/minutes.js';
 import { ArchivePage } from './pages/archive.js';
 import { ArchiveDetailPage } from './pages/archive-detail.js';
 import { VerifyPage } from './pages/verify.js';
+import { SignaturePage } from './pages/signature.js';
 import { OpinionPage, OpinionsPage } from './pages/opinions.js';
 import { AdminUsersPage } from './admin/users.js';
 import { AdminBodiesPage, AdminBodyPage } from './admin/bodies.js';
@@ -27,6 +28,7 @@ const ROUTES = [
   [/^\/archive$/, ArchivePage],
   [/^\/archive\/(\d+)$/, ArchiveDetailPage],
   [/^\/verify$/, VerifyPage],
+  [/^\/me\/signature$/, SignaturePage],
   [/^\/opinions$/, OpinionsPage],
   [/^\/opinions\/(\d+)$/, OpinionPage],
   [/^\/admin\/users$/, AdminUsersPage],

@@ -15,6 +15,7 @@ import { ARCHIVE } from './strings/archive.js';
 import { ADMIN } from './strings/admin.js';
 import { STATEMENTS } from './strings/statements.js';
 import { RETENTION } from './strings/retention.js';
+import { SCANS } from './strings/scans.js';
 
 const STORAGE_KEY = 'phonghop.lang';
 const LANGS = ['vi', 'en'];
@@ -86,6 +87,7 @@ export const STRINGS = {
   ...ARCHIVE,
   ...ADMIN,
   ...RETENTION,
+  ...SCANS,
   // --- the app around the pages
   'app.name': { vi: 'Phòng họp không giấy', en: 'Paperless meeting room' },
   'lang.switch': { vi: 'English', en: 'Tiếng Việt' },

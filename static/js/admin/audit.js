@@ -45,6 +45,10 @@ function detailsText(e) {
     case 'user.deactivated': return t('admin.user.deactivated', { name: e.target, n: d.logins_ended ?? 0 });
     case 'login.failed': return d.client || '';
     case 'body.retention': return Object.keys(d.after || {}).map((k) => `${t(`retention.kind.${k}`)}: ${periodText(d.before?.[k])} → ${periodText(d.after[k])}`).join('; ');
+    case 'body.seal_set':
+    case 'user.signature_set': return `${t('scan.audit_size', { w: d.width_mm, h: d.height_mm })}, SHA-256 ${String(d.sha256 || '').slice(0, 12)}…`;
+    case 'body.seal_removed':
+    case 'user.signature_removed': return `SHA-256 ${String(d.sha256 || '').slice(0, 12)}…`;
     case 'archive.disposed': return `${d.reason || ''}${d.minutes_sha256 ? ` (SHA-256 ${d.minutes_sha256.slice(0, 12)}…)` : ''}`;
     default: return d.fields ? d.fields.join(', ') : '';
   }

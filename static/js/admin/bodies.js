@@ -1,13 +1,14 @@
 // /admin/bodies and /admin/bodies/{id}: the bodies (cơ quan), each with its name, code, kind,
 // members and their positions, default secretary and chair, quorum (the law's, shown as such,
-// for People's Committees and Councils), the minutes' default recipients, signing key and the
-// retention period of each kind of record.
+// for People's Committees and Councils), the minutes' default recipients, signing key, the scan
+// of its seal, and the retention period of each kind of record.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { del, get, patch, post, put } from '../api.js';
 import { pick, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
+import { ScanCard } from '../ui/scan-card.js';
 import { AdminFrame, Flash, kindName } from './common.js';
 
 const KINDS = ['people_committee', 'people_council', 'other'];
@@ -302,6 +303,7 @@ export function AdminBodyPage({ id }) {
           <${QuorumCard} key=${body.quorum.join('/') + body.kind} body=${body}
             onSave=${(data) => change(() => patch(`/api/admin/bodies/${id}`, data))} />
           <${KeyCard} body=${body} onChange=${change} />
+          <${ScanCard} kind="seal" url=${`/api/admin/bodies/${id}/seal-image`} testid="seal-card" />
           <${RetentionCard} key=${JSON.stringify(body.retention)} body=${body}
             onSave=${(data, message) => change(() => patch(`/api/admin/bodies/${id}`, data), message)} />
         </div>

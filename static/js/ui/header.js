@@ -1,4 +1,5 @@
-// The bar at the top of every page: where I am, the language toggle, who I am, logout.
+// The bar at the top of every page: where I am, the language toggle, who I am (with a link to
+// my own signature image), logout.
 
 import { html, useEffect } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { getLang, setLang, t } from '../i18n.js';
@@ -28,6 +29,8 @@ export function AppHeader({ title, subtitle, children }) {
       <div class="header-tools">
         <${LangToggle} />
         ${me && html`<span class="whoami" data-testid="whoami">${me.user.full_name}</span>`}
+        ${me && html`<a class="btn btn-ghost header-signature" href="/me/signature"
+          data-testid="my-signature">${t('nav.my_signature')}</a>`}
         <button type="button" class="btn btn-ghost" data-testid="logout"
           onClick=${logOut}>${t('nav.logout')}</button>
       </div>
