@@ -152,8 +152,8 @@ def permit(actor: Actor, status: str, role: str | None, action: Action) -> str |
             raise not_found("cuộc họp", "Meeting")
         raise conflict(
             "meeting_disposed",
-            "Hồ sơ cuộc họp đã được tiêu hủy khi hết thời hạn lưu trữ; chỉ còn thông tin "
-            "tiêu hủy trong kho lưu trữ.",
+            "Hồ sơ lưu trữ của cuộc họp đã được tiêu hủy khi hết thời hạn lưu trữ; chỉ còn "
+            "thông tin tiêu hủy trong kho lưu trữ.",
             "The meeting's records were disposed of when their retention period ended; only "
             "the record of the disposal is left in the archive.")
     allowed = _permit(actor, status, role, action)

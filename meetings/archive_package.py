@@ -77,8 +77,8 @@ def export(session: Session, blobs: BlobStore, actor: Actor, meeting_ids: list[i
     info = {
         "Source-Organization": "; ".join(sorted(bodies)),
         "Bagging-Date": day.isoformat(),
-        "External-Description": "Hồ sơ cuộc họp đã ký biên bản, xuất từ phonghop / Sealed "
-                                "meeting records exported by phonghop",
+        "External-Description": ("Hồ sơ lưu trữ của cuộc họp đã ký biên bản, xuất từ phonghop / "
+                                 "Sealed meeting records exported by phonghop"),
         "Bag-Software-Agent": "phonghop (BagIt 1.0, RFC 8493)",
         "Bag-Count": "1 of 1",
         "Payload-Oxum": f"{sum(len(v) for v in payload.values())}.{len(payload)}",

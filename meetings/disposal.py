@@ -90,8 +90,8 @@ def _check_standing(session: Session, actor: Actor, meeting: Meeting) -> None:
     if actor.global_role != GlobalRole.ARCHIVIST.value or not sees:
         raise forbidden(
             "archivists_only",
-            "Chỉ cán bộ lưu trữ của cơ quan được tiêu hủy hồ sơ cuộc họp đã hết thời hạn "
-            "lưu trữ.",
+            "Chỉ cán bộ lưu trữ của cơ quan được tiêu hủy hồ sơ lưu trữ của cuộc họp đã hết "
+            "thời hạn lưu trữ.",
             "Only an archivist of the body may dispose of a meeting's records once their "
             "retention period has passed.")
 
@@ -106,7 +106,8 @@ def dispose(session: Session, actor: Actor, meeting_id: int, reason: Any, *,
     _check_standing(session, actor, meeting)
     if meeting.status == MeetingStatus.DISPOSED.value:
         raise conflict("already_disposed",
-                       "Hồ sơ cuộc họp này đã được tiêu hủy; chỉ còn thông tin tiêu hủy.",
+                       "Hồ sơ lưu trữ của cuộc họp này đã được tiêu hủy; chỉ còn thông tin "
+                       "tiêu hủy.",
                        "This meeting's records have already been disposed of; only the "
                        "record of the disposal is left.")
     minutes = session.get(Minutes, meeting_id)
@@ -119,7 +120,8 @@ def dispose(session: Session, actor: Actor, meeting_id: int, reason: Any, *,
     kept = retention.of_meeting(session, meeting)
     if kept.years is None:
         raise conflict("retention_permanent",
-                       "Hồ sơ cuộc họp này có thời hạn lưu trữ vĩnh viễn; không được tiêu hủy.",
+                       "Hồ sơ lưu trữ của cuộc họp này có thời hạn lưu trữ vĩnh viễn; không "
+                       "được tiêu hủy.",
                        "This meeting's records are kept permanently and may not be disposed "
                        "of.")
     ends = kept.expires_on
@@ -127,8 +129,8 @@ def dispose(session: Session, actor: Actor, meeting_id: int, reason: Any, *,
     if not kept.expired(now):
         raise conflict(
             "retention_not_expired",
-            f"Hồ sơ cuộc họp này còn trong thời hạn lưu trữ ({kept.years} năm, đến hết ngày "
-            f"{clock.date_text(ends - _DAY)}); chỉ được tiêu hủy từ ngày "
+            f"Hồ sơ lưu trữ của cuộc họp này còn trong thời hạn lưu trữ ({kept.years} năm, "
+            f"đến hết ngày {clock.date_text(ends - _DAY)}); chỉ được tiêu hủy từ ngày "
             f"{clock.date_text(ends)}.",
             f"This meeting's records are within their retention period ({kept.years} years, "
             f"until {clock.date_text(ends - _DAY)}); they may be disposed of from "

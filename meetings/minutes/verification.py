@@ -88,9 +88,9 @@ def _summary(verdict: str, checks: list[SignatureCheck], archived: ArchivedCopy 
         en = f"{len(bad)} of {len(checks)} digital signature(s) do not vouch for this file."
     if archived is not None and archived.disposed_at is not None:
         day = clock.date_text(archived.disposed_at)
-        vi += (f" Đây đúng là bản biên bản đã ký của cuộc họp «{archived.title}»; hồ sơ cuộc "
-               f"họp đã được tiêu hủy ngày {day} khi hết thời hạn lưu trữ (không còn nhật ký "
-               "để đối chiếu).")
+        vi += (f" Đây đúng là bản biên bản đã ký của cuộc họp «{archived.title}»; hồ sơ lưu "
+               f"trữ của cuộc họp đã được tiêu hủy ngày {day} khi hết thời hạn lưu trữ "
+               "(không còn nhật ký để đối chiếu).")
         en += (f" This is exactly the signed minutes of the meeting «{archived.title}»; its "
                f"records were disposed of on {day} after their retention period (no record "
                "is left to compare).")

@@ -2,7 +2,7 @@
 body's seal, shown in the signature appearance instead of anything the software draws
 
 Revision ID: 0120
-Revises: 0090
+Revises: 0100
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0120'
-down_revision: str | None = '0090'
+down_revision: str | None = '0100'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ unplaced annotations. Those unplaced before this migration have no reason record
 and the list shows none for them.
 
 Revision ID: 0130
-Revises: 0100
+Revises: 0120
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0130'
-down_revision: str | None = '0100'
+down_revision: str | None = '0120'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

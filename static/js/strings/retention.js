@@ -25,7 +25,7 @@ export const RETENTION = {
   'retention.expired': { vi: 'Đã hết thời hạn lưu trữ từ ngày {date}.', en: 'The retention period ended on {date}.' },
   'retention.never': { vi: 'Vĩnh viễn: không được tiêu hủy.', en: 'Permanent: never disposed of.' },
   'disposal.button': { vi: 'Tiêu hủy hồ sơ hết thời hạn lưu trữ', en: 'Dispose of the expired records' },
-  'disposal.confirm_title': { vi: 'Tiêu hủy hồ sơ cuộc họp?', en: 'Dispose of the meeting\'s records?' },
+  'disposal.confirm_title': { vi: 'Tiêu hủy hồ sơ lưu trữ của cuộc họp?', en: 'Dispose of the meeting\'s records?' },
   'disposal.confirm_text': {
     vi: 'Biên bản đã ký, tài liệu, kết quả biểu quyết, ghi chú và nhật ký diễn biến của cuộc họp "{title}" sẽ bị xóa vĩnh viễn. Chỉ còn lại thông tin tiêu hủy (mã băm của biên bản và nhật ký, người tiêu hủy, thời điểm, lý do). Không thể hoàn tác.',
     en: 'The signed minutes, documents, votes, notes and record of the meeting "{title}" will be deleted for good. Only the record of the disposal is left (the digests of the minutes and the record, who, when, why). This cannot be undone.',
@@ -47,6 +47,6 @@ export const RETENTION = {
   'disposal.disposed_at': { vi: 'Thời điểm tiêu hủy', en: 'Disposed of at' },
   'disposal.col_disposed': { vi: 'Tiêu hủy', en: 'Disposed of' },
   'audit.body.retention': { vi: 'Đổi thời hạn lưu trữ', en: 'Retention periods changed' },
-  'audit.archive.disposed': { vi: 'Tiêu hủy hồ sơ cuộc họp', en: 'Meeting records disposed of' },
+  'audit.archive.disposed': { vi: 'Tiêu hủy hồ sơ lưu trữ của cuộc họp', en: 'Meeting records disposed of' },
   'admin.audit.family.archive': { vi: 'Tiêu hủy hồ sơ', en: 'Disposals' },
 };
