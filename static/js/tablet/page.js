@@ -25,6 +25,7 @@ import { ReplyBox } from '../ui/reply-box.js';
 import { SpeakersPanel } from './speakers-panel.js';
 import { useMeeting } from './use-meeting.js';
 import { VotePanel } from './vote-panel.js';
+import { OfflineStatus, useOfflineCopy } from '../offline/prefetch.js';
 
 function TerminalBanner({ code, meetingId }) {
   const known = [4100, 4101, 4102, 4105].includes(code);
@@ -202,6 +203,7 @@ export function TabletPage({ id }) {
   useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [sheet, setSheet] = useSheet(state);
+  const saved = useOfflineCopy(state);
   const wide = useMedia('(min-width: 1100px)');
   const [searchOpen, setSearchOpen] = useState(false);
   // The row of pen, highlighter and note tools over the page.
@@ -314,6 +316,7 @@ export function TabletPage({ id }) {
             setSheet=${setSheet} testid="tool-console" iconName="console" />`}
           ${!terminal && html`<${CheckIn} state=${state} />`}
         </div>
+        <${OfflineStatus} status=${saved} />
         <${AnnotatedViewer} me=${me} annotating=${annotating} meeting=${{ conn, liveCount, listen }}
           participants=${state.participants} presented=${mayPresent && doc && presentedDoc === doc.id
             && presentation.page === page ? presentation : null}

@@ -12,6 +12,7 @@ import { errorText, get } from '../api.js';
 import { t } from '../i18n.js';
 import { icon } from './icons.js';
 import { MAX_SCALE, usePageZoom } from './page-zoom.js';
+import { noteReaderWidth } from '../offline/reader-width.js';
 
 // The widths the server renders (it rounds up to these); asking for them exactly keeps
 // one browser-cache entry per page.
@@ -172,6 +173,8 @@ export function Viewer({
   }, [view.s]);
   const dpr = window.devicePixelRatio || 1;
   const width = snapWidth(Math.ceil((zoom.ready ? base.w : 800) * settled * dpr));
+  // The width the meeting's pages are saved at on the tablet (offline/prefetch.js).
+  useEffect(() => { if (zoom.ready && settled === 1) noteReaderWidth(width); }, [width, zoom.ready, settled]);
   // A search within this document takes over from one across the meeting.
   const shownHits = hits.length ? hits : found || [];
   const boxes = (shownHits.find((h) => h.page === page) || { boxes: [] }).boxes;

@@ -1,0 +1,204 @@
+// The meeting's documents saved on the tablet (issue 13 §1): when a participant opens a
+// meeting, every page of every document on its agenda is fetched at the reader's width into
+// the meeting's cache (store.js), the current item first, then the ones after it, then the
+// ones before; the reader is told how far it got and how much space the app uses. When space
+// runs out, only the current and the next item are kept. A new version of a document replaces
+// that document's pages only; a document taken off the agenda leaves. Meetings with
+// confidential content, sealed meetings and expired ones are never kept (and are deleted if
+// they were). The service worker (sw.js) answers the reader's page images from this cache.
+
+import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { formatBytes, formatDateTime } from '../format.js';
+import { getLang, t } from '../i18n.js';
+import { icon } from '../tablet/icons.js';
+import { pageUrl, snapWidth } from '../tablet/viewer.js';
+import { onReaderWidth, readerWidth } from './reader-width.js';
+import { cacheName, canKeep, forgetMeeting, writeRecord } from './store.js';
+
+const PARALLEL = 2; // pages fetched at once: a roomful of tablets shares the server
+const PAGE_PATH = /\/api\/documents\/(\d+)\/pages\/\d+/;
+
+// The agenda's items in the order their documents are saved: the current item (or the
+// first), the ones after it, then the ones before.
+export function itemsInOrder(items, currentItemId) {
+  const live = (items || []).filter((i) => !i.withdrawn);
+  const at = Math.max(0, live.findIndex((i) => i.id === currentItemId));
+  return [...live.slice(at), ...live.slice(0, at)];
+}
+
+// Every page to save, in order: {url, documentId, itemId}.
+function pagesToSave(ordered, width) {
+  const out = [];
+  for (const item of ordered) {
+    for (const doc of item.documents || []) {
+      if (doc.withdrawn_at || !doc.page_count) continue;
+      for (let n = 1; n <= doc.page_count; n += 1) {
+        out.push({ url: new URL(pageUrl(doc, n, width), location.origin).href, documentId: doc.id, itemId: item.id });
+      }
+    }
+  }
+  return out;
+}
+
+const isQuotaError = (err) => err && (err.name === 'QuotaExceededError' || err.code === 22);
+
+async function usedBytes() {
+  try {
+    return (await navigator.storage.estimate()).usage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// The reader's width for the pages, or an estimate from the screen until a page is shown.
+function useSaveWidth() {
+  const guess = () => readerWidth() || snapWidth(Math.ceil(window.innerWidth * (window.devicePixelRatio || 1)));
+  const [width, setWidth] = useState(guess);
+  useEffect(() => onReaderWidth(setWidth), []);
+  return width;
+}
+
+// Saves the meeting on the tablet while it is open; answers how far it got:
+// {kind: 'saving' | 'saved' | 'confidential' | 'sealed' | 'off', done, total, failed, short,
+//  used, expiresAt}.
+export function useOfflineCopy(state) {
+  const width = useSaveWidth();
+  const [status, setStatus] = useState(null);
+  const meetingId = state?.meeting?.id;
+  const offline = state?.offline;
+  const sealed = state?.meeting?.status === 'sealed';
+  const ordered = itemsInOrder(state?.items, state?.presentation?.item_id);
+  const plan = ordered.map((i) => `${i.id}:${(i.documents || []).filter((d) => !d.withdrawn_at)
+    .map((d) => `${d.id}@${d.sha256}#${d.page_count}`).join(',')}`).join(';');
+  const allowed = Boolean(offline?.allowed) && !sealed;
+
+  const known = Boolean(offline);
+  const expiresAt = offline?.expires_at;
+  const keep = allowed && Date.parse(expiresAt) > Date.now();
+
+  // Each snapshot moves a running meeting's expiry on: the record follows it.
+  useEffect(() => {
+    if (meetingId && keep && canKeep()) {
+      writeRecord({ id: meetingId, expires_at: expiresAt, saved_at: new Date().toISOString() }).catch(() => {});
+    }
+  }, [meetingId, keep, expiresAt]);
+
+  useEffect(() => {
+    if (!meetingId || !known || !canKeep()) return undefined;
+    let stopped = false;
+    const report = (s) => { if (!stopped) setStatus(s); };
+    (async () => {
+      if (!keep) {
+        await forgetMeeting(meetingId);
+        report({ kind: offline.confidential ? 'confidential' : sealed ? 'sealed' : 'off' });
+        return;
+      }
+      // The record first: the start-up sweep deletes a cache it finds without one.
+      await writeRecord({ id: meetingId, expires_at: expiresAt, saved_at: new Date().toISOString() });
+      navigator.storage?.persist?.().catch(() => {});
+      let pages = pagesToSave(ordered, width);
+      let planned = new Set(pages.map((p) => p.url));
+      const current = new Map(ordered.flatMap((i) => (i.documents || []).map((d) => [d.id, d])));
+      const cache = await caches.open(cacheName(meetingId));
+      const have = new Set();
+      for (const request of await cache.keys()) {
+        if (planned.has(request.url)) { have.add(request.url); continue; }
+        // Another width of a page still current stays (the other orientation); a replaced
+        // version's pages, and a document no longer on the agenda, go.
+        const url = new URL(request.url);
+        const doc = current.get(Number(url.pathname.match(PAGE_PATH)?.[1]));
+        if (!doc || url.searchParams.get('r') !== (doc.sha256 || '').slice(0, 16)) await cache.delete(request);
+      }
+      const progress = { kind: 'saving', done: have.size, total: pages.length, failed: 0, short: false,
+        used: await usedBytes(), expiresAt };
+      report({ ...progress });
+      // Space ran out: keep the current and the next item, drop the rest, go on with those.
+      const keepTwoItems = async () => {
+        const two = new Set(ordered.slice(0, 2).map((i) => i.id));
+        pages = pages.filter((p) => two.has(p.itemId));
+        planned = new Set(pages.map((p) => p.url));
+        for (const request of await cache.keys()) if (!planned.has(request.url)) await cache.delete(request);
+        have.forEach((u) => { if (!planned.has(u)) have.delete(u); });
+        Object.assign(progress, { short: true, total: pages.length, done: have.size });
+      };
+      const queue = pages.filter((p) => !have.has(p.url));
+      let at = 0;
+      const next = () => {
+        while (at < queue.length && !planned.has(queue[at].url)) at += 1;
+        return at < queue.length ? queue[at++] : null;
+      };
+      let full = false;
+      const worker = async () => {
+        for (let p = next(); p && !stopped && !full; p = next()) {
+          let response;
+          try {
+            response = await fetch(p.url, { credentials: 'same-origin' });
+          } catch {
+            progress.failed += 1; // the network went: what is saved stays
+            continue;
+          }
+          if (!response.ok) { progress.failed += 1; continue; }
+          // A page made for one viewer (the meeting turned confidential meanwhile): not kept.
+          if ((response.headers.get('cache-control') || '').includes('no-store')) { full = true; break; }
+          try {
+            await cache.put(p.url, response);
+            if (planned.has(p.url)) have.add(p.url);
+            progress.done = have.size;
+          } catch (err) {
+            if (!isQuotaError(err)) { progress.failed += 1; continue; }
+            if (progress.short) { full = true; break; }
+            await keepTwoItems();
+          }
+          if (progress.done % 5 === 0) progress.used = await usedBytes();
+          report({ ...progress });
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, worker));
+      if (stopped) return;
+      progress.used = await usedBytes();
+      report({ ...progress, kind: 'saved' });
+    })().catch(() => {});
+    return () => { stopped = true; };
+  }, [meetingId, known, keep, width, plan]);
+  return status;
+}
+
+// One line on what is kept: pages saved, the space used, until when.
+export function offlineText(status) {
+  if (!status) return '';
+  if (status.kind === 'confidential') return t('offline.confidential');
+  if (status.kind === 'sealed') return t('offline.sealed');
+  if (status.kind === 'off') return '';
+  const parts = [t(status.kind === 'saved' && !status.failed ? 'offline.saved' : 'offline.saving',
+    { done: status.done, total: status.total })];
+  if (status.used != null) parts.push(t('offline.used', { size: formatBytes(status.used, getLang()) }));
+  if (status.kind === 'saved' && status.expiresAt) parts.push(t('offline.until', { time: formatDateTime(status.expiresAt) }));
+  return parts.join(' · ');
+}
+
+// A small label over the foot of the page while pages are saved; it stays whole when
+// something is wrong (space short, pages missing) and shrinks to "120/120" a few seconds
+// after the last page (a tap shows it whole again).
+export function OfflineStatus({ status }) {
+  const [resting, setResting] = useState(false);
+  const done = status?.kind === 'saved' && !status.short && !status.failed;
+  const notice = status?.kind === 'confidential' || status?.kind === 'sealed';
+  useEffect(() => {
+    setResting(false);
+    if (!done && !notice) return undefined;
+    const timer = setTimeout(() => setResting(true), 6000);
+    return () => clearTimeout(timer);
+  }, [status?.kind, done]);
+  const text = offlineText(status);
+  if (!text || (resting && notice)) return null;
+  return html`<div class=${`offline-status${resting ? ' resting' : ''}${status.short ? ' offline-short' : ''}`}
+    role="status" data-testid="offline-status" data-kind=${status.kind} data-done=${status.done}
+    data-total=${status.total}>
+    <button type="button" class="offline-toggle" title=${text} aria-expanded=${!resting}
+      onClick=${() => setResting(!resting)}>
+      ${icon('saved')}<span>${resting ? `${status.done}/${status.total}` : text}</span></button>
+    ${!resting && status.short && html`<span class="offline-warn">${t('offline.short')}</span>`}
+    ${!resting && status.failed > 0 && status.kind === 'saved'
+      && html`<span class="offline-warn">${t('offline.failed', { count: status.failed })}</span>`}
+  </div>`;
+}
