@@ -128,8 +128,9 @@ export function useOfflineCopy(state) {
         return at < queue.length ? queue[at++] : null;
       };
       let full = false;
+      let secret = false;
       const worker = async () => {
-        for (let p = next(); p && !stopped && !full; p = next()) {
+        for (let p = next(); p && !stopped && !full && !secret; p = next()) {
           let response;
           try {
             response = await fetch(p.url, { credentials: 'same-origin' });
@@ -139,13 +140,16 @@ export function useOfflineCopy(state) {
           }
           if (!response.ok) { progress.failed += 1; continue; }
           // A page made for one viewer (the meeting turned confidential meanwhile): not kept.
-          if ((response.headers.get('cache-control') || '').includes('no-store')) { full = true; break; }
+          if ((response.headers.get('cache-control') || '').includes('no-store')) { secret = true; break; }
           try {
             await cache.put(p.url, response);
+            // Given up while it came (space ran short meanwhile): it does not stay.
             if (planned.has(p.url)) have.add(p.url);
+            else await cache.delete(p.url);
             progress.done = have.size;
           } catch (err) {
             if (!isQuotaError(err)) { progress.failed += 1; continue; }
+            if (!planned.has(p.url)) continue;
             if (progress.short) { full = true; break; }
             await keepTwoItems();
           }
@@ -154,6 +158,11 @@ export function useOfflineCopy(state) {
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
+      if (secret) {
+        await forgetMeeting(meetingId);
+        report({ kind: 'confidential' });
+        return;
+      }
       if (stopped) return;
       progress.used = await usedBytes();
       report({ ...progress, kind: 'saved' });
@@ -196,7 +205,7 @@ export function OfflineStatus({ status }) {
     data-total=${status.total}>
     <button type="button" class="offline-toggle" title=${text} aria-expanded=${!resting}
       onClick=${() => setResting(!resting)}>
-      ${icon('saved')}<span>${resting ? `${status.done}/${status.total}` : text}</span></button>
+      ${icon(notice ? 'lock' : 'saved')}<span>${resting ? `${status.done}/${status.total}` : text}</span></button>
     ${!resting && status.short && html`<span class="offline-warn">${t('offline.short')}</span>`}
     ${!resting && status.failed > 0 && status.kind === 'saved'
       && html`<span class="offline-warn">${t('offline.failed', { count: status.failed })}</span>`}
