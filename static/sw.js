@@ -63,11 +63,16 @@ async function pageImage(request, url) {
   }
 }
 
+// This build's shell, if the device still has it: a logout deletes every cache, and opening
+// one would make it again (empty).
+async function kept(request, options = {}) {
+  if (!(await caches.has(SHELL_CACHE))) return undefined;
+  return (await caches.open(SHELL_CACHE)).match(request, options);
+}
+
 // The shell's files: this build's copy first; the network for anything it does not hold.
 async function shellFile(request) {
-  const cache = await caches.open(SHELL_CACHE);
-  const kept = await cache.match(request, { ignoreSearch: true });
-  return kept || fetch(request);
+  return (await kept(request, { ignoreSearch: true })) || fetch(request);
 }
 
 // A page of the app: the server's shell when it answers, else the one kept.
@@ -75,9 +80,8 @@ async function appPage(request) {
   try {
     return await fetch(request);
   } catch (err) {
-    const cache = await caches.open(SHELL_CACHE);
-    const kept = await cache.match('/static/index.html');
-    if (kept) return kept;
+    const shell = await kept('/static/index.html');
+    if (shell) return shell;
     throw err;
   }
 }

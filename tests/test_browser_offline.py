@@ -10,6 +10,7 @@ never saved; with too little space only the current and the next item are kept."
 from __future__ import annotations
 
 import re
+import time
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,6 +68,14 @@ PLANT = """async ([id, expires]) => {
   const cache = await caches.open(`phonghop-meeting-${id}`);
   await cache.put(`/api/documents/${id}/pages/1?w=800&r=0000`, new Response('page'));
 }"""
+
+
+def until(page: Page, script: str, arg: Any = None, seconds: float = 15) -> None:
+    """Waits for an async script to answer true (wait_for_function takes a promise for true)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
+        time.sleep(0.1)
 
 
 def pages_of(snapshot: dict[str, Any]) -> list[tuple[int, int, str, int]]:
@@ -164,7 +173,7 @@ def test_the_meeting_is_saved_on_the_tablet_and_read_offline(
         # Logging out leaves nothing of the meeting on the device.
         tablet.get_by_test_id("logout").click()
         tablet.wait_for_url(re.compile(r"/login"))
-        tablet.wait_for_function("async () => (await caches.keys()).length === 0")
+        until(tablet, "async () => (await caches.keys()).length === 0")
         assert tablet.evaluate(DATABASES) == []
         assert not walk.errors, walk.errors
 
@@ -189,13 +198,29 @@ def test_an_expired_meeting_goes_at_the_next_start_even_offline(
             <= set(page.evaluate("async () => caches.keys()"))
         page.context.set_offline(True)
         page.reload()  # the app starts again from its saved shell, with no network
-        page.wait_for_function("""async () => {
+        until(page, """async () => {
           const names = await caches.keys();
           return !names.includes('phonghop-meeting-901') && !names.includes('phonghop-meeting-903');
         }""")
         assert "phonghop-meeting-902" in page.evaluate("async () => caches.keys()")
         assert page.evaluate(RECORD, 901) is None
         assert page.evaluate(RECORD, 902) is not None
+        page.context.set_offline(False)
+        # In English, the app installs under its English name.
+        page.get_by_test_id("lang-toggle").click()
+        manifest = page.evaluate(
+            "async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json()")
+        assert manifest["lang"] == "en" and manifest["name"] == "phonghop — Paperless meeting room"
+        # Logging out with no network: the server never answers, the app wipes by itself.
+        page.context.set_offline(True)
+        page.get_by_test_id("logout").click()
+        page.wait_for_url(re.compile(r"/login"))
+        until(page, "async () => (await caches.keys()).length === 0")
+        assert page.evaluate(DATABASES) == []
+        page.context.set_offline(False)
+        # What the app asked the server while offline failed, as it should; nothing else did.
+        errors = [e for e in walk.errors if "ERR_INTERNET_DISCONNECTED" not in e]
+        assert not errors, errors
 
 
 @pytest.mark.browser
@@ -255,3 +280,56 @@ def policy(http: httpx.Client, meeting_id: int, *, confidential: bool) -> None:
     r = http.put(f"/api/meetings/{meeting_id}/document-policy",
                  json={"confidential": confidential, "downloads": not confidential})
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_sealing_the_minutes_deletes_the_meeting_from_the_tablet(
+        live_server: LiveServer, artifacts: Path | None) -> None:
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    meeting_id = live_server.demo.meeting_id
+    total = sum(count for *_, count in pages_of(started(live_server)))
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        tablet = device_page(browser, live_server, walk, "uyvien1", f"/m/{meeting_id}",
+                             1280, 800, 1.5, True)
+        saved_status(tablet, total)
+        assert len(tablet.evaluate(KEPT, meeting_id)) == total
+        with closing(live_server.session("thuky")) as http:
+            assert http.post(f"/api/meetings/{meeting_id}/end").status_code == 200
+            r = http.post(f"/api/meetings/{meeting_id}/minutes/seal")
+            assert r.status_code == 200, r.text
+        expect(tablet.get_by_test_id("offline-status")).to_have_attribute("data-kind", "sealed")
+        expect(tablet.get_by_test_id("offline-status")).to_contain_text(
+            "Biên bản đã ký số: tài liệu lưu trên máy đã được xóa.")
+        until(tablet, f"""async () =>
+          !(await caches.keys()).includes('phonghop-meeting-{meeting_id}')""")
+        assert tablet.evaluate(RECORD, meeting_id) is None
+        shot(tablet, artifacts, "offline-sealed-1280x800")
+        assert not walk.errors, walk.errors
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_chromium_clears_the_site_on_the_logout_answer_alone(
+        live_server: LiveServer, artifacts: Path | None) -> None:
+    """Clear-Site-Data does the wiping even without the app's own (a page of another version,
+    a tab that closed): Chromium honours it on a secure origin (https, or 127.0.0.1 here)."""
+    require_tool(CHROMIUM)
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        page = device_page(browser, live_server, walk, "uyvien1", "/meetings", 810, 1080, 2, True)
+        page.get_by_test_id("logout").wait_for()
+        page.evaluate(PLANT, [904, "2999-01-01T00:00:00+00:00"])
+        assert "phonghop-meeting-904" in page.evaluate("async () => caches.keys()")
+        # Away from the app (no script of it runs to wipe anything), and log out from there.
+        page.goto(f"{live_server.url}/static/manifest.webmanifest")
+        assert "phonghop-meeting-904" in page.evaluate("async () => caches.keys()")
+        status = page.evaluate("""async () => (await fetch('/api/logout', {method: 'POST',
+          headers: {'Content-Type': 'application/json'}, body: '{}'})).status""")
+        assert status == 200
+        until(page, "async () => (await caches.keys()).length === 0")
+        until(page, "async () => (await indexedDB.databases()).length === 0")

@@ -38,6 +38,9 @@ export function useMe() {
 export async function logOut() {
   try {
     await post('/api/logout');
+  } catch {
+    // No network: the login stays valid on the server until it expires, but this device
+    // forgets what it kept all the same.
   } finally {
     forgetMe();
     await wipeDevice().catch(() => {});

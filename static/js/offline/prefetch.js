@@ -13,7 +13,7 @@ import { getLang, t } from '../i18n.js';
 import { icon } from '../tablet/icons.js';
 import { pageUrl, snapWidth } from '../tablet/viewer.js';
 import { onReaderWidth, readerWidth } from './reader-width.js';
-import { cacheName, canKeep, forgetMeeting, writeRecord } from './store.js';
+import { canKeep, forgetMeeting, meetingCache, writeRecord } from './store.js';
 
 const PARALLEL = 2; // pages fetched at once: a roomful of tablets shares the server
 const PAGE_PATH = /\/api\/documents\/(\d+)\/pages\/\d+/;
@@ -99,7 +99,8 @@ export function useOfflineCopy(state) {
       let pages = pagesToSave(ordered, width);
       let planned = new Set(pages.map((p) => p.url));
       const current = new Map(ordered.flatMap((i) => (i.documents || []).map((d) => [d.id, d])));
-      const cache = await caches.open(cacheName(meetingId));
+      const cache = await meetingCache(meetingId);
+      if (!cache) return;
       const have = new Set();
       for (const request of await cache.keys()) {
         if (planned.has(request.url)) { have.add(request.url); continue; }

@@ -9,7 +9,12 @@ const DB_NAME = 'phonghop-offline';
 const STORE = 'meetings';
 
 export const cacheName = (meetingId) => `${MEETING_PREFIX}${meetingId}`;
-export const canKeep = () => 'caches' in window && 'indexedDB' in window;
+
+// After a logout nothing is kept again until someone logs in: a reader still saving pages
+// when the session ended must not make its cache or its database again.
+let closed = false;
+export const canKeep = () => !closed && 'caches' in window && 'indexedDB' in window;
+export function reopen() { closed = false; }
 
 function openDb() {
   return new Promise((resolve, reject) => {
@@ -38,7 +43,15 @@ async function withStore(mode, use) {
 }
 
 export const allRecords = () => withStore('readonly', (s) => s.getAll());
-export const writeRecord = (record) => withStore('readwrite', (s) => s.put(record));
+export async function writeRecord(record) {
+  if (!canKeep()) return;
+  await withStore('readwrite', (s) => s.put(record));
+}
+
+// A meeting's cache, to save pages in; null after a logout.
+export async function meetingCache(meetingId) {
+  return canKeep() ? caches.open(cacheName(meetingId)) : null;
+}
 const dropRecord = (meetingId) => withStore('readwrite', (s) => s.delete(meetingId));
 
 // A meeting's pages leave the device (sealed, confidential, no longer mine).
@@ -79,6 +92,7 @@ function deleteDatabase(name) {
 
 // Logging out: every cache (the meetings' pages, the app shell) and every database of the app.
 export async function wipeDevice() {
+  closed = true;
   const work = [];
   if ('caches' in window) {
     for (const name of await caches.keys().catch(() => [])) work.push(caches.delete(name));
