@@ -137,7 +137,15 @@ def test_the_meeting_is_saved_on_the_tablet_and_read_offline(
         expect(tablet.get_by_test_id("offline-status")).to_contain_text(
             re.compile(rf"Đã tải \d+/{total} trang về máy"))
         saved_status(tablet, total)
+        # The page bar counts the pages; a tap on the count tells the whole line over it.
+        chip = tablet.get_by_test_id("offline-chip")
+        expect(chip).to_have_text(f"{total}/{total}")
+        chip.click()
+        expect(tablet.locator(".offline-pop")).to_be_visible()
+        expect(tablet.locator(".offline-pop")).to_contain_text("đọc được khi mất mạng")
         shot(tablet, artifacts, f"offline-saved-{width}x{height}")
+        chip.click()
+        expect(tablet.locator(".offline-pop")).to_be_hidden()
         kept = tablet.evaluate(KEPT, meeting_id)
         wide = asked_width(tablet)
         expected = {f"{live_server.url}/api/documents/{doc}/pages/{n}?w={wide}&r={sha[:16]}"

@@ -186,29 +186,33 @@ export function offlineText(status) {
   return parts.join(' · ');
 }
 
-// A small label over the foot of the page while pages are saved; it stays whole when
-// something is wrong (space short, pages missing) and shrinks to "120/120" a few seconds
-// after the last page (a tap shows it whole again).
+// In the reader's page bar: how many pages are saved ("34/120"); a tap opens the whole line
+// above it (pages, space used, until when). It opens by itself a few seconds when something
+// needs saying (space short, pages missing, not kept), and never lies over the page otherwise,
+// where a pen is drawing.
 export function OfflineStatus({ status }) {
-  const [resting, setResting] = useState(false);
-  const done = status?.kind === 'saved' && !status.short && !status.failed;
+  const [open, setOpen] = useState(false);
   const notice = status?.kind === 'confidential' || status?.kind === 'sealed';
+  const warn = Boolean(status?.short) || (status?.kind === 'saved' && status.failed > 0);
   useEffect(() => {
-    setResting(false);
-    if (!done && !notice) return undefined;
-    const timer = setTimeout(() => setResting(true), 6000);
+    if (!notice && !warn) return undefined;
+    setOpen(true);
+    const timer = setTimeout(() => setOpen(false), 8000);
     return () => clearTimeout(timer);
-  }, [status?.kind, done]);
+  }, [status?.kind, warn]);
   const text = offlineText(status);
-  if (!text || (resting && notice)) return null;
-  return html`<div class=${`offline-status${resting ? ' resting' : ''}${status.short ? ' offline-short' : ''}`}
-    role="status" data-testid="offline-status" data-kind=${status.kind} data-done=${status.done}
-    data-total=${status.total}>
-    <button type="button" class="offline-toggle" title=${text} aria-expanded=${!resting}
-      onClick=${() => setResting(!resting)}>
-      ${icon(notice ? 'lock' : 'saved')}<span>${resting ? `${status.done}/${status.total}` : text}</span></button>
-    ${!resting && status.short && html`<span class="offline-warn">${t('offline.short')}</span>`}
-    ${!resting && status.failed > 0 && status.kind === 'saved'
-      && html`<span class="offline-warn">${t('offline.failed', { count: status.failed })}</span>`}
-  </div>`;
+  if (!text) return null;
+  return html`<span class=${`offline-status${warn ? ' offline-warned' : ''}`} data-testid="offline-status"
+      data-kind=${status.kind} data-done=${status.done} data-total=${status.total}>
+    <button type="button" class="btn btn-tool offline-chip" data-testid="offline-chip"
+      aria-expanded=${open} aria-label=${text} title=${text} onClick=${() => setOpen(!open)}>
+      ${icon(notice ? 'lock' : 'saved')}
+      ${!notice && html`<span class="offline-count">${status.done}/${status.total}</span>`}</button>
+    <span class="offline-pop" role="status" hidden=${!open}>
+      <span>${text}</span>
+      ${status.short && html`<span class="offline-warn">${t('offline.short')}</span>`}
+      ${status.failed > 0 && status.kind === 'saved'
+        && html`<span class="offline-warn">${t('offline.failed', { count: status.failed })}</span>`}
+    </span>
+  </span>`;
 }

@@ -25,7 +25,7 @@ import { ReplyBox } from '../ui/reply-box.js';
 import { SpeakersPanel } from './speakers-panel.js';
 import { useMeeting } from './use-meeting.js';
 import { VotePanel } from './vote-panel.js';
-import { OfflineStatus, useOfflineCopy } from '../offline/prefetch.js';
+import { OfflineStatus, offlineText, useOfflineCopy } from '../offline/prefetch.js';
 
 function TerminalBanner({ code, meetingId }) {
   const known = [4100, 4101, 4102, 4105].includes(code);
@@ -316,12 +316,11 @@ export function TabletPage({ id }) {
             setSheet=${setSheet} testid="tool-console" iconName="console" />`}
           ${!terminal && html`<${CheckIn} state=${state} />`}
         </div>
-        <${OfflineStatus} status=${saved} />
         <${AnnotatedViewer} me=${me} annotating=${annotating} meeting=${{ conn, liveCount, listen }}
           participants=${state.participants} presented=${mayPresent && doc && presentedDoc === doc.id
             && presentation.page === page ? presentation : null}
           doc=${doc} page=${page} onPage=${turnTo} canSwipe=${view.mode === 'browse' || !presentedDoc}
-          searchOpen=${searchOpen}
+          searchOpen=${searchOpen} status=${html`<${OfflineStatus} status=${saved} />`}
           found=${found && found.document_id === doc?.id && found.sha256 === doc.sha256
             ? found.hits : null}>
           <div class="viewer-empty">
@@ -331,6 +330,7 @@ export function TabletPage({ id }) {
               : meeting.status === 'running' ? t('tablet.nothing_presented')
                 : meeting.status === 'cancelled' ? t('withdrawn.cancelled_notice') : t('tablet.ended_notice')}</p>
             <${ReplyBox} meeting=${meeting} />
+            ${offlineText(saved) && html`<p class="small muted" data-testid="offline-line">${offlineText(saved)}</p>`}
           </div>
           ${agendaInline && html`<div class="agenda-inline">${agendaBody}</div>`}
         </${AnnotatedViewer}>

@@ -147,8 +147,10 @@ function useStored(key, initial) {
 
 // `canSwipe`: a swipe turns the page only while browsing; following, the presenter turns it.
 // `searchOpen`: the in-document search row, opened from the toolbar above.
+// `status`: shown in the page bar beside the thumbnails' button (the pages saved on the tablet).
 export function Viewer({
   doc, page, onPage, found, children, canSwipe = true, searchOpen = true, overlay = null, tools = null,
+  status = null,
 }) {
   const stageRef = useRef(null);
   const [hits, setHits] = useState([]);
@@ -249,6 +251,7 @@ export function Viewer({
               <span class="pager-word">${t('tablet.next_page')}</span><span aria-hidden="true">›</span></button>
           </span>
           <span class="pager-side pager-end">
+            ${status}
             <button type="button" class="btn btn-tool" data-testid="thumbs-toggle"
               aria-pressed=${thumbs} aria-label=${t(thumbs ? 'reader.thumbs_hide' : 'reader.thumbs_show')}
               title=${t(thumbs ? 'reader.thumbs_hide' : 'reader.thumbs_show')}
