@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from meetings.demo.seed import DEMO_PASSWORD
+from tests import document_versions as versions
 from tests.conftest import LiveServer, require_tool
 from tests.helpers import record_quorum
 from tests.test_browser import CHROMIUM, TIMEOUT_MS, Walk, chromium
@@ -148,8 +149,10 @@ def test_the_meeting_is_saved_on_the_tablet_and_read_offline(
         expect(tablet.locator(".offline-pop")).to_be_hidden()
         kept = tablet.evaluate(KEPT, meeting_id)
         wide = asked_width(tablet)
-        expected = {f"{live_server.url}/api/documents/{doc}/pages/{n}?w={wide}&r={sha[:16]}"
-                    for _item, doc, sha, count in documents for n in range(1, count + 1)}
+        # Every page at the reader's width, and its thumbnail for the strip under the page.
+        expected = {f"{live_server.url}/api/documents/{doc}/pages/{n}?w={w}&r={sha[:16]}"
+                    for _item, doc, sha, count in documents for n in range(1, count + 1)
+                    for w in (wide, 160)}
         assert set(kept) == expected
         record = tablet.evaluate(RECORD, meeting_id)
         # A running meeting: kept for a day after now (the server says so at each opening).
@@ -292,20 +295,49 @@ def policy(http: httpx.Client, meeting_id: int, *, confidential: bool) -> None:
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_sealing_the_minutes_deletes_the_meeting_from_the_tablet(
+def test_a_new_version_replaces_its_pages_only_and_sealing_deletes_the_meeting(
         live_server: LiveServer, artifacts: Path | None) -> None:
     require_tool(CHROMIUM)
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     meeting_id = live_server.demo.meeting_id
-    total = sum(count for *_, count in pages_of(started(live_server)))
+    documents = pages_of(started(live_server))
+    total = sum(count for *_, count in documents)
+    (_, first, _, _), (_, second, second_sha, _) = documents[:2]
     with chromium() as browser:
         walk = Walk(browser, live_server, artifacts)
         tablet = device_page(browser, live_server, walk, "uyvien1", f"/m/{meeting_id}",
                              1280, 800, 1.5, True)
         saved_status(tablet, total)
-        assert len(tablet.evaluate(KEPT, meeting_id)) == total
+        before = tablet.evaluate(KEPT, meeting_id)
+        assert len(before) == 2 * total  # pages and thumbnails
+
+        def of(urls: list[str], document: int) -> set[str]:
+            return {u for u in urls if f"/documents/{document}/" in u}
+
+        # The secretary replaces the second document with a two-page version.
+        with closing(live_server.session("thuky")) as http:
+            r = http.post(f"/api/documents/{second}/versions",
+                          files={"file": ("du-thao-v2.pdf", versions.pdf([
+                              versions.paragraphs(2, seed=1), versions.paragraphs(2, seed=2)]),
+                              "application/pdf")},
+                          headers={"Prefer": "wait=60"})
+            assert r.status_code == 201, r.text
+            new_sha = http.get(f"/api/meetings/{meeting_id}").json()["items"][1]["documents"][0][
+                "sha256"]
+        assert new_sha != second_sha
+        until(tablet, """async ([id, doc, rev]) => {
+          const cache = await caches.open(`phonghop-meeting-${id}`);
+          const urls = (await cache.keys()).map((r) => r.url)
+            .filter((u) => u.includes(`/documents/${doc}/`));
+          return urls.length === 4 && urls.every((u) => u.endsWith(`&r=${rev}`));
+        }""", [meeting_id, second, new_sha[:16]], seconds=60)
+        after = tablet.evaluate(KEPT, meeting_id)
+        assert of(after, first) == of(before, first)  # the other document's pages untouched
+        assert not any(second_sha[:16] in u for u in after)
+
+        # The minutes are signed: the meeting leaves the tablet.
         with closing(live_server.session("thuky")) as http:
             assert http.post(f"/api/meetings/{meeting_id}/end").status_code == 200
             r = http.post(f"/api/meetings/{meeting_id}/minutes/seal")

@@ -11,7 +11,7 @@ import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-
 import { formatBytes, formatDateTime } from '../format.js';
 import { getLang, t } from '../i18n.js';
 import { icon } from '../tablet/icons.js';
-import { pageUrl, snapWidth } from '../tablet/viewer.js';
+import { pageUrl, snapWidth, THUMB } from '../tablet/viewer.js';
 import { onReaderWidth, readerWidth } from './reader-width.js';
 import { canKeep, forgetMeeting, meetingCache, writeRecord } from './store.js';
 
@@ -26,15 +26,19 @@ export function itemsInOrder(items, currentItemId) {
   return [...live.slice(at), ...live.slice(0, at)];
 }
 
-// Every page to save, in order: {url, documentId, itemId}.
+// Every page to save, in order: {url, itemId, thumb}; each item's thumbnails (for the strip
+// under the page) after its pages, and not counted as pages.
 function pagesToSave(ordered, width) {
   const out = [];
+  const at = (doc, n, w) => new URL(pageUrl(doc, n, w), location.origin).href;
   for (const item of ordered) {
-    for (const doc of item.documents || []) {
-      if (doc.withdrawn_at || !doc.page_count) continue;
-      for (let n = 1; n <= doc.page_count; n += 1) {
-        out.push({ url: new URL(pageUrl(doc, n, width), location.origin).href, documentId: doc.id, itemId: item.id });
-      }
+    const docs = (item.documents || []).filter((d) => !d.withdrawn_at && d.page_count);
+    for (const doc of docs) {
+      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, width), itemId: item.id, thumb: false });
+    }
+    if (width === THUMB) continue;
+    for (const doc of docs) {
+      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, THUMB), itemId: item.id, thumb: true });
     }
   }
   return out;
@@ -110,7 +114,10 @@ export function useOfflineCopy(state) {
         const doc = current.get(Number(url.pathname.match(PAGE_PATH)?.[1]));
         if (!doc || url.searchParams.get('r') !== (doc.sha256 || '').slice(0, 16)) await cache.delete(request);
       }
-      const progress = { kind: 'saving', done: have.size, total: pages.length, failed: 0, short: false,
+      // Pages are counted for the reader; thumbnails are saved too, but not counted.
+      let counted = new Set(pages.filter((p) => !p.thumb).map((p) => p.url));
+      const done = () => [...have].filter((u) => counted.has(u)).length;
+      const progress = { kind: 'saving', done: done(), total: counted.size, failed: 0, short: false,
         used: await usedBytes(), expiresAt };
       report({ ...progress });
       // Space ran out: keep the current and the next item, drop the rest, go on with those.
@@ -120,7 +127,8 @@ export function useOfflineCopy(state) {
         planned = new Set(pages.map((p) => p.url));
         for (const request of await cache.keys()) if (!planned.has(request.url)) await cache.delete(request);
         have.forEach((u) => { if (!planned.has(u)) have.delete(u); });
-        Object.assign(progress, { short: true, total: pages.length, done: have.size });
+        counted = new Set(pages.filter((p) => !p.thumb).map((p) => p.url));
+        Object.assign(progress, { short: true, total: counted.size, done: done() });
       };
       const queue = pages.filter((p) => !have.has(p.url));
       let at = 0;
@@ -132,28 +140,33 @@ export function useOfflineCopy(state) {
       let secret = false;
       const worker = async () => {
         for (let p = next(); p && !stopped && !full && !secret; p = next()) {
+          const missed = () => { if (!p.thumb) progress.failed += 1; };
           let response;
           try {
             response = await fetch(p.url, { credentials: 'same-origin' });
           } catch {
-            progress.failed += 1; // the network went: what is saved stays
+            missed(); // the network went: what is saved stays
             continue;
           }
-          if (!response.ok) { progress.failed += 1; continue; }
+          if (!response.ok) { missed(); continue; }
           // A page made for one viewer (the meeting turned confidential meanwhile): not kept.
           if ((response.headers.get('cache-control') || '').includes('no-store')) { secret = true; break; }
           try {
             await cache.put(p.url, response);
-            // Given up while it came (space ran short meanwhile): it does not stay.
-            if (planned.has(p.url)) have.add(p.url);
-            else await cache.delete(p.url);
-            progress.done = have.size;
           } catch (err) {
-            if (!isQuotaError(err)) { progress.failed += 1; continue; }
+            if (!isQuotaError(err)) { missed(); continue; }
             if (!planned.has(p.url)) continue;
             if (progress.short) { full = true; break; }
             await keepTwoItems();
+            if (planned.has(p.url)) queue.push(p); // room was made: once more, later
+            report({ ...progress });
+            continue;
           }
+          // Given up while it came (space ran short meanwhile): it does not stay.
+          if (!planned.has(p.url)) { await cache.delete(p.url); continue; }
+          have.add(p.url);
+          if (p.thumb) continue;
+          progress.done += 1;
           if (progress.done % 5 === 0) progress.used = await usedBytes();
           report({ ...progress });
         }
@@ -178,7 +191,7 @@ export function offlineText(status) {
   if (!status) return '';
   if (status.kind === 'confidential') return t('offline.confidential');
   if (status.kind === 'sealed') return t('offline.sealed');
-  if (status.kind === 'off') return '';
+  if (status.kind === 'off' || !status.total) return ''; // nothing to save (an unpublished agenda)
   const parts = [t(status.kind === 'saved' && !status.failed ? 'offline.saved' : 'offline.saving',
     { done: status.done, total: status.total })];
   if (status.used != null) parts.push(t('offline.used', { size: formatBytes(status.used, getLang()) }));

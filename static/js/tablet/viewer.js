@@ -17,7 +17,7 @@ import { noteReaderWidth } from '../offline/reader-width.js';
 // The widths the server renders (it rounds up to these); asking for them exactly keeps
 // one browser-cache entry per page.
 const WIDTHS = [160, 320, 480, 640, 800, 1024, 1280, 1600, 2048, 2560];
-const THUMB = 160;
+export const THUMB = 160;
 
 export function snapWidth(px) {
   return WIDTHS.find((w) => w >= px) || WIDTHS[WIDTHS.length - 1];
