@@ -373,3 +373,29 @@ def test_chromium_clears_the_site_on_the_logout_answer_alone(
         assert status == 200
         until(page, "async () => (await caches.keys()).length === 0")
         until(page, "async () => (await indexedDB.databases()).length === 0")
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_session_ended_elsewhere_wipes_the_tablet(live_server: LiveServer,
+                                                     artifacts: Path | None) -> None:
+    """The login is revoked while the tablet reads (logged out from another device; an
+    administrator's deactivation revokes the same way): its socket closes with 4100 and the
+    app deletes what it kept before it shows the login page."""
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    meeting_id = live_server.demo.meeting_id
+    total = sum(count for *_, count in pages_of(started(live_server)))
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        tablet = device_page(browser, live_server, walk, "uyvien1", f"/m/{meeting_id}",
+                             810, 1080, 2, True)
+        saved_status(tablet, total)
+        cookies = {c["name"]: c["value"] for c in tablet.context.cookies()}
+        with httpx.Client(base_url=live_server.url, cookies=cookies, timeout=30) as same_login:
+            assert same_login.post("/api/logout").status_code == 200
+        tablet.wait_for_url(re.compile(r"/login"))
+        until(tablet, "async () => (await caches.keys()).length === 0")
+        assert tablet.evaluate(DATABASES) == []

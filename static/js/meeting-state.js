@@ -50,7 +50,9 @@ const handlers = {
   // A meeting made confidential: its pages leave the tablet (offline/prefetch.js).
   'documents.policy': (s, d) => ({
     ...s, documentPolicy: d,
-    offline: s.offline && { ...s.offline, allowed: s.offline.allowed && !d.confidential, confidential: d.confidential },
+    offline: s.offline && {
+      ...s.offline, allowed: !d.confidential && s.meeting.status !== 'sealed', confidential: d.confidential,
+    },
   }),
   // Uploads on their way in, by id (staff channel); a dismissed one is kept as such.
   'upload.status': (s, d) => ({ ...s, uploads: { ...(s.uploads || {}), [d.id]: d } }),
