@@ -46,6 +46,7 @@ from phonghop.responses import (
     domain_error_handler,
     http_error_handler,
 )
+from phonghop.service_worker import ServiceWorker
 from phonghop.services import Services
 from phonghop.settings import Settings
 from phonghop.websocket import TabletEndpoint
@@ -152,6 +153,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_archive_package.routes,
         *routes_disposal.routes,
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/sw.js", ServiceWorker(STATIC_DIR).respond, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *[Route(path, shell, methods=["GET"]) for path in APP_PAGES],
     ]

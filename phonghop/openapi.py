@@ -31,7 +31,7 @@ from phonghop.auth import COOKIE
 from phonghop.settings import Settings
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
-PUBLIC = {("POST", "/api/login"), ("GET", "/healthz")}  # answered without a login
+PUBLIC = {("POST", "/api/login"), ("GET", "/healthz"), ("GET", "/sw.js")}  # no login
 
 ERROR = {
     "type": "object",

@@ -38,6 +38,11 @@ async def logout(request: Request) -> Response:
         await sessions.log_out(token)
     response = json_response({"ok": True})
     sessions.clear_cookie(response)
+    # The device forgets the meetings it kept (issue 13 §4): Cache Storage, IndexedDB, the
+    # service worker. The app deletes its caches and databases itself too (static/js/
+    # offline/store.js): a browser that ignores this header (plain http on a LAN address is
+    # not a secure origin), or a logout the network lost.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

@@ -74,7 +74,8 @@ async def get_meeting(request: Request) -> Response:
     services, sessions = parts(request)
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
-    return json_response(await services.read(lambda s: snapshot(s, actor, meeting_id)))
+    return json_response(await services.read(lambda s: snapshot(
+        s, actor, meeting_id, offline_hours=services.settings.offline_cache_hours)))
 
 
 async def update_meeting(request: Request) -> Response:
@@ -239,7 +240,8 @@ async def start(request: Request) -> Response:
     actor = await sessions.require(request)
     meeting_id = path_int(request, "meeting_id")
     await services.perform(lambda s: running.start_meeting(s, actor, meeting_id))
-    return json_response(await services.read(lambda s: snapshot(s, actor, meeting_id)))
+    return json_response(await services.read(lambda s: snapshot(
+        s, actor, meeting_id, offline_hours=services.settings.offline_cache_hours)))
 
 
 async def present(request: Request) -> Response:

@@ -88,6 +88,9 @@ class Settings:
     smtp_sender: str = ""  # From: and the calendar's ORGANIZER (default: the username)
     smtp_timeout: float = 30.0
     smtp_ca_file: str = ""  # CA certificates (PEM) to trust beside the system's
+    # How long after a meeting's end a tablet keeps its document pages (issue 13 §4); the
+    # app deletes them at its next start after that, offline too, and at once at sealing.
+    offline_cache_hours: float = 24.0
     public_url: str = ""  # the app's address in letters (default: http://{host}:{port})
 
     @property

@@ -348,7 +348,8 @@ class Conversation:
                 "positions": wire,
             }))
         else:
-            snap = await self.services.read(lambda s: snapshot(s, actor, meeting_id))
+            snap = await self.services.read(lambda s: snapshot(
+                s, actor, meeting_id, offline_hours=self.services.settings.offline_cache_hours))
             self.client.send(reply_frame(
                 command.id, {"recovered": False, "snapshot": snap, "positions": wire}
             ))

@@ -5,5 +5,5 @@ takes active content out with `cleaning`);
 `blobs` keeps every file once under its SHA-256; `library` owns a meeting's documents after
 upload (versions, page words, search, who may read them, the document policy); `placement`
 owns where they sit (order, item) and their removal or withdrawal; `pages` renders page
-images.
+images; `offline` says what a tablet may keep of them on the device, and until when.
 """

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from meetings import roster
 from meetings.access import Action, authorize, sees_agenda
 from meetings.accounts import Actor
+from meetings.documents.offline import DEFAULT_HOURS, offline_view
 from meetings.documents.placement import withdrawn_documents
 from meetings.exclusions import agenda_for
 from meetings.live.attendance import quorum_view
@@ -36,7 +37,8 @@ from meetings.votes.voting import (
 )
 
 
-def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
+def snapshot(session: Session, actor: Actor, meeting_id: int, *,
+             offline_hours: float = DEFAULT_HOURS) -> dict[str, Any]:
     meeting, role = authorize(session, actor, meeting_id, Action.VIEW)
     body = session.get(Body, meeting.body_id)
     votes = list(
@@ -78,6 +80,8 @@ def snapshot(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
         "votes": [vote_view(v) for v in votes if v.status != VoteStatus.OPEN.value],
         "speakers": speakers_for(session, meeting_id, actor.user_id, staff=staff),
         "screen": screen_view(session, meeting),
+        # What this tablet may keep of the documents, and until when (issue 13 §4).
+        "offline": offline_view(session, meeting, offline_hours),
     }
     if staff:  # what was withdrawn after the start: the secretary still sees it, marked
         out["withdrawn_documents"] = [document_view(d)

@@ -3,6 +3,7 @@
 
 import { both, pick } from './i18n.js';
 import { loginAddress, navigate } from './router.js';
+import { wipeDevice } from './offline/store.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -26,7 +27,10 @@ function networkError() {
   return new ApiError(0, { error: 'network', message_vi: vi, message_en: en });
 }
 
+// The session is gone (expired, logged out elsewhere, the account deactivated): what the
+// device kept of its meetings goes with it.
 function goLogin() {
+  wipeDevice().catch(() => {});
   navigate(loginAddress(), { replace: true });
 }
 

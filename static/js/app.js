@@ -17,6 +17,7 @@ import { OpinionPage, OpinionsPage } from './pages/opinions.js';
 import { AdminUsersPage } from './admin/users.js';
 import { AdminBodiesPage, AdminBodyPage } from './admin/bodies.js';
 import { AdminAuditPage } from './admin/audit.js';
+import { startOffline } from './offline/install.js';
 
 const ROUTES = [
   [/^\/login$/, LoginPage],
@@ -60,6 +61,8 @@ function App() {
   }
   return loc.path === '/' || loc.path === '/admin' ? null : html`<${NotFound} />`;
 }
+
+startOffline(); // the service worker, and the meetings kept past their expiry deleted
 
 const root = document.getElementById('app');
 root.textContent = ''; // the shell's "loading" line

@@ -16,6 +16,7 @@ import { ADMIN } from './strings/admin.js';
 import { STATEMENTS } from './strings/statements.js';
 import { RETENTION } from './strings/retention.js';
 import { SCANS } from './strings/scans.js';
+import { OFFLINE } from './strings/offline.js';
 
 const STORAGE_KEY = 'phonghop.lang';
 const LANGS = ['vi', 'en'];
@@ -29,9 +30,17 @@ function storedLang() {
   }
 }
 
+// The installable app's name and description in the reader's language (index.html links the
+// Vietnamese manifest; the English one sits beside it).
+function linkManifest() {
+  const link = document.querySelector('link[rel=manifest]');
+  if (link) link.href = lang === 'en' ? '/static/manifest.en.webmanifest' : '/static/manifest.webmanifest';
+}
+
 let lang = storedLang();
 const listeners = new Set();
 document.documentElement.lang = lang;
+linkManifest();
 
 export const getLang = () => lang;
 
@@ -39,6 +48,7 @@ export function setLang(next) {
   if (!LANGS.includes(next) || next === lang) return;
   lang = next;
   document.documentElement.lang = lang;
+  linkManifest();
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {
@@ -88,6 +98,7 @@ export const STRINGS = {
   ...ADMIN,
   ...RETENTION,
   ...SCANS,
+  ...OFFLINE,
   // --- the app around the pages
   'app.name': { vi: 'Phòng họp không giấy', en: 'Paperless meeting room' },
   'lang.switch': { vi: 'English', en: 'Tiếng Việt' },

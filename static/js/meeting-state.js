@@ -24,6 +24,7 @@ export function withAgenda(state, snap) {
     attendance: snap.attendance,
     quorum: snap.quorum,
     withdrawn_documents: snap.withdrawn_documents,
+    offline: snap.offline,
     meeting: { ...state.meeting, published_at: snap.meeting.published_at },
   };
 }
@@ -46,7 +47,13 @@ const handlers = {
   }),
   // Pages pre-rendered so far, per document (staff channel).
   'document.progress': (s, d) => ({ ...s, docProgress: { ...(s.docProgress || {}), [d.document_id]: d } }),
-  'documents.policy': (s, d) => ({ ...s, documentPolicy: d }),
+  // A meeting made confidential: its pages leave the tablet (offline/prefetch.js).
+  'documents.policy': (s, d) => ({
+    ...s, documentPolicy: d,
+    offline: s.offline && {
+      ...s.offline, allowed: !d.confidential && s.meeting.status !== 'sealed', confidential: d.confidential,
+    },
+  }),
   // Uploads on their way in, by id (staff channel); a dismissed one is kept as such.
   'upload.status': (s, d) => ({ ...s, uploads: { ...(s.uploads || {}), [d.id]: d } }),
   // What the room screen shows besides the page (a vote's result, until when).

@@ -3,6 +3,7 @@
 import { useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get, post } from './api.js';
 import { navigate } from './router.js';
+import { wipeDevice } from './offline/store.js';
 
 let mePromise = null;
 
@@ -32,11 +33,17 @@ export function useMe() {
   return me;
 }
 
+// The server's answer clears the site's data (Clear-Site-Data); the app deletes its caches
+// and databases itself as well, before it leaves: the answer may never come (no network).
 export async function logOut() {
   try {
     await post('/api/logout');
+  } catch {
+    // No network: the login stays valid on the server until it expires, but this device
+    // forgets what it kept all the same.
   } finally {
     forgetMe();
+    await wipeDevice().catch(() => {});
     navigate('/login');
   }
 }

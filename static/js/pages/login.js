@@ -4,6 +4,7 @@ import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
+import { reopen } from '../offline/store.js';
 import { forgetMe } from '../session.js';
 import { ErrorBox } from '../ui/feedback.js';
 import { LangToggle } from '../ui/header.js';
@@ -28,6 +29,7 @@ export function LoginPage({ query }) {
       await api('POST', '/api/login', { username: username.trim(), password },
         { authRedirect: false });
       forgetMe();
+      reopen(); // the device may keep meetings again (offline/store.js)
       navigate(safeNext(query.get('next')), { replace: true });
     } catch (err) {
       setError(err);

@@ -28,6 +28,8 @@ const PATHS = {
   unplaced: 'M12 3l9 16H3zM12 10v4M12 17v.5',
   undo: 'M9 7L4 12l5 5M4 12h11a5 5 0 0 1 0 10h-2',
   redo: 'M15 7l5 5-5 5M20 12H9a5 5 0 0 0 0 10h2',
+  saved: 'M12 3v11M7 9l5 5 5-5M5 20h14',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
 };
 
 export function icon(name) {

@@ -25,6 +25,7 @@ import { ReplyBox } from '../ui/reply-box.js';
 import { SpeakersPanel } from './speakers-panel.js';
 import { useMeeting } from './use-meeting.js';
 import { VotePanel } from './vote-panel.js';
+import { OfflineStatus, offlineText, useOfflineCopy } from '../offline/prefetch.js';
 
 function TerminalBanner({ code, meetingId }) {
   const known = [4100, 4101, 4102, 4105].includes(code);
@@ -202,6 +203,7 @@ export function TabletPage({ id }) {
   useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [sheet, setSheet] = useSheet(state);
+  const saved = useOfflineCopy(state);
   const wide = useMedia('(min-width: 1100px)');
   const [searchOpen, setSearchOpen] = useState(false);
   // The row of pen, highlighter and note tools over the page.
@@ -318,7 +320,7 @@ export function TabletPage({ id }) {
           participants=${state.participants} presented=${mayPresent && doc && presentedDoc === doc.id
             && presentation.page === page ? presentation : null}
           doc=${doc} page=${page} onPage=${turnTo} canSwipe=${view.mode === 'browse' || !presentedDoc}
-          searchOpen=${searchOpen}
+          searchOpen=${searchOpen} status=${html`<${OfflineStatus} status=${saved} />`}
           found=${found && found.document_id === doc?.id && found.sha256 === doc.sha256
             ? found.hits : null}>
           <div class="viewer-empty">
@@ -328,6 +330,7 @@ export function TabletPage({ id }) {
               : meeting.status === 'running' ? t('tablet.nothing_presented')
                 : meeting.status === 'cancelled' ? t('withdrawn.cancelled_notice') : t('tablet.ended_notice')}</p>
             <${ReplyBox} meeting=${meeting} />
+            ${offlineText(saved) && html`<p class="small muted" data-testid="offline-line">${offlineText(saved)}</p>`}
           </div>
           ${agendaInline && html`<div class="agenda-inline">${agendaBody}</div>`}
         </${AnnotatedViewer}>

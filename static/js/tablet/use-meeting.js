@@ -7,6 +7,7 @@ import { get } from '../api.js';
 import { applyPublication, fromSnapshot, withAgenda } from '../meeting-state.js';
 import { ConnState, MeetingConnection } from '../realtime.js';
 import { loginAddress, navigate } from '../router.js';
+import { forgetMeeting, wipeDevice } from '../offline/store.js';
 
 export function useMeeting(meetingId, { device } = {}) {
   const [state, setState] = useState(null);
@@ -64,7 +65,13 @@ export function useMeeting(meetingId, { device } = {}) {
         onLive: () => setLiveCount((n) => n + 1),
         onTerminal: (code) => {
           setTerminal(code);
-          if (code === 4100) navigate(loginAddress(), { replace: true });
+          // The session ended (logged out elsewhere, account deactivated): the device forgets
+          // everything it kept. No longer a participant, or the minutes signed: this meeting.
+          if (code === 4100) {
+            const to = loginAddress();
+            wipeDevice().finally(() => navigate(to, { replace: true }));
+          }
+          if (code === 4101 || code === 4102) forgetMeeting(meetingId).catch(() => {});
         },
       });
       held.current.conn = conn;

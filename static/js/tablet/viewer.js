@@ -12,11 +12,12 @@ import { errorText, get } from '../api.js';
 import { t } from '../i18n.js';
 import { icon } from './icons.js';
 import { MAX_SCALE, usePageZoom } from './page-zoom.js';
+import { noteReaderWidth } from '../offline/reader-width.js';
 
 // The widths the server renders (it rounds up to these); asking for them exactly keeps
 // one browser-cache entry per page.
 const WIDTHS = [160, 320, 480, 640, 800, 1024, 1280, 1600, 2048, 2560];
-const THUMB = 160;
+export const THUMB = 160;
 
 export function snapWidth(px) {
   return WIDTHS.find((w) => w >= px) || WIDTHS[WIDTHS.length - 1];
@@ -146,8 +147,10 @@ function useStored(key, initial) {
 
 // `canSwipe`: a swipe turns the page only while browsing; following, the presenter turns it.
 // `searchOpen`: the in-document search row, opened from the toolbar above.
+// `status`: shown in the page bar beside the thumbnails' button (the pages saved on the tablet).
 export function Viewer({
   doc, page, onPage, found, children, canSwipe = true, searchOpen = true, overlay = null, tools = null,
+  status = null,
 }) {
   const stageRef = useRef(null);
   const [hits, setHits] = useState([]);
@@ -172,6 +175,8 @@ export function Viewer({
   }, [view.s]);
   const dpr = window.devicePixelRatio || 1;
   const width = snapWidth(Math.ceil((zoom.ready ? base.w : 800) * settled * dpr));
+  // The width the meeting's pages are saved at on the tablet (offline/prefetch.js).
+  useEffect(() => { if (zoom.ready && settled === 1) noteReaderWidth(width); }, [width, zoom.ready, settled]);
   // A search within this document takes over from one across the meeting.
   const shownHits = hits.length ? hits : found || [];
   const boxes = (shownHits.find((h) => h.page === page) || { boxes: [] }).boxes;
@@ -246,6 +251,7 @@ export function Viewer({
               <span class="pager-word">${t('tablet.next_page')}</span><span aria-hidden="true">›</span></button>
           </span>
           <span class="pager-side pager-end">
+            ${status}
             <button type="button" class="btn btn-tool" data-testid="thumbs-toggle"
               aria-pressed=${thumbs} aria-label=${t(thumbs ? 'reader.thumbs_hide' : 'reader.thumbs_show')}
               title=${t(thumbs ? 'reader.thumbs_hide' : 'reader.thumbs_show')}
