@@ -108,7 +108,8 @@ def test_text_box_resized_by_its_handle_and_the_eraser_splits_live(
         rows = rows_when(mine, document_id, lambda rows: len(ids(rows, "text")) == 1)
         (text,) = [r for r in rows if r["kind"] == "text"]
         before = text["data"]["rect"]
-        handle = page.locator(f"[data-testid=annot-text-handle][data-corner=se][data-id='{text['id']}']")
+        handle = page.locator(
+            f"[data-testid=annot-text-handle][data-corner=se][data-id='{text['id']}']")
         h = handle.bounding_box()
         assert h and h["width"] >= 44 and h["height"] >= 44, h
         shown = box.bounding_box()
@@ -134,6 +135,16 @@ def test_text_box_resized_by_its_handle_and_the_eraser_splits_live(
         assert next(r for r in restored if r["kind"] == "text")["data"]["rect"] == before
         back = box.bounding_box()
         assert back and back["width"] == pytest.approx(shown["width"], abs=1)
+        # Dragged by its middle, it moves whole: one change, the same size.
+        mx, my = back["x"] + back["width"] / 2, back["y"] + back["height"] / 2
+        gesture(cdp, [(mx, my)], [(mx - frame["width"] * 0.1, my + frame["height"] * 0.05)],
+                steps=10)
+        rows = rows_when(mine, document_id, lambda rows: any(
+            r["kind"] == "text" and r["data"]["rect"][0] < before[0] - 0.05 for r in rows))
+        moved = next(r for r in rows if r["kind"] == "text")["data"]["rect"]
+        assert moved[0] == pytest.approx(before[0] - 0.1, abs=0.006), (before, moved)
+        assert moved[1] == pytest.approx(before[1] + 0.05, abs=0.006), (before, moved)
+        assert moved[2] - moved[0] == pytest.approx(before[2] - before[0], abs=1e-4)
         assert walk.errors == [], json.dumps(walk.errors, ensure_ascii=False)
 
 
@@ -143,7 +154,8 @@ REACHABLE = """(el) => { const r = el.getBoundingClientRect();
   return r.bottom <= innerHeight && r.right <= innerWidth && el.contains(top); }"""
 
 PHONE_BUTTONS = """() => [...document.querySelectorAll('[data-testid=annot-tools] button')]
-  .map((b) => { const r = b.getBoundingClientRect(); return [r.left, r.right, r.width, r.height]; })"""
+  .map((b) => { const r = b.getBoundingClientRect();
+    return [r.left, r.right, r.width, r.height]; })"""
 
 
 @pytest.mark.browser

@@ -399,7 +399,7 @@ export function AnnotationLayer({
       ${pieces.map(({ a, i, points }) => html`
         <path key=${`${a.id}:${i}`} class="annot-ink annot-rubbed" data-testid="annot-ink" data-piece-of=${a.id}
           data-tool=${a.data.tool} data-mine="true" fill=${a.color} opacity=${a.data.tool === 'marker' ? 0.35 : 1}
-          d=${strokePath(points, a.data.width, ratio, a.data.tool === 'marker')} />`)}
+          d=${pieceOutline(points, a, ratio)} />`)}
       ${liveRects && html`<g class="annot-highlight annot-live" data-testid="annot-highlight-live" fill=${tools.colorFor('highlight')}>
         ${liveRects.map(([x0, y0, x1, y1], i) => html`<rect key=${i} x=${x0 * S} y=${y0 * S * ratio}
           width=${(x1 - x0) * S} height=${(y1 - y0) * S * ratio} rx="2" />`)}</g>`}
@@ -467,6 +467,16 @@ function outline(a, ratio) {
   if (known && known.ratio === ratio) return known.d;
   const d = strokePath(a.data.points, a.data.width, ratio, a.data.tool === 'marker');
   outlines.set(a, { ratio, d });
+  return d;
+}
+
+// The same for a piece the eraser has left so far (kept while the rub goes on elsewhere).
+const pieceOutlines = new WeakMap();
+function pieceOutline(points, a, ratio) {
+  const known = pieceOutlines.get(points);
+  if (known && known.ratio === ratio) return known.d;
+  const d = strokePath(points, a.data.width, ratio, a.data.tool === 'marker');
+  pieceOutlines.set(points, { ratio, d });
   return d;
 }
 
