@@ -3,7 +3,8 @@ touch against the real server: a text box resized by its corner handle with a fi
 server's rectangle follows, undo puts it back); the eraser rubbed across the middle of a
 stroke splits it on screen while the finger is still down, and on lifting the server holds
 the two pieces and not the original, which one undo brings back; on a 390×844 phone, upright
-and on its side, the tools fit the screen and a finger draws a stroke, places a note and a
+and on its side, the tools and their palette fit the screen, the editor's buttons can be
+reached, and a finger draws a stroke, places a note and a
 text box, all saved on the server."""
 
 from __future__ import annotations
@@ -194,6 +195,16 @@ def test_the_tools_on_a_phone_upright_and_on_its_side(live_server: LiveServer,
             def at(fy: float) -> float:
                 return top + (bottom - top) * fy  # noqa: B023
 
+            # The palette of colours and widths opens on the screen too.
+            tap(page, "annot-style")
+            palette = page.get_by_test_id("annot-palette")
+            expect(palette).to_be_visible()
+            p = palette.bounding_box()
+            assert p and p["x"] >= 0 and p["x"] + p["width"] <= width, (size, p)
+            assert page.get_by_test_id("annot-width-2").evaluate(REACHABLE), size
+            shot(page, artifacts, f"annotations-phone-palette-{size}")
+            tap(page, "annot-style")
+            expect(palette).to_be_hidden()
             # A finger draws in drawing mode.
             gesture(cdp, [(left, at(0.3))], [(right, at(0.35))], steps=12)
             expect(ink(page)).to_have_count(n)

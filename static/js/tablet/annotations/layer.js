@@ -5,7 +5,9 @@
 // rests on the glass) and pans or zooms instead; with no pen, a finger or a mouse draws only
 // when a drawing tool is chosen. Input the layer does not take goes on to the page's zoom
 // and swipe handlers (page-zoom.js) as before. The presenter's laser pointer and ink
-// (presenter.js) are drawn with the same input, and sent instead of kept.
+// (presenter.js) are drawn with the same input, and sent instead of kept. The eraser's rub
+// shows at once what it leaves of each stroke, and is kept as one change when it lifts; with
+// the text tool in hand, my text boxes have two corner handles that resize them.
 
 import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { t } from '../../i18n.js';
