@@ -25,6 +25,7 @@ export const ANNOTATIONS = {
   'annot.width.2': { vi: 'Nét đậm', en: 'Thick' },
   'annot.note': { vi: 'Giấy nhớ', en: 'Sticky note' },
   'annot.text_box': { vi: 'Hộp chữ', en: 'Text box' },
+  'annot.resize': { vi: 'Kéo góc để đổi cỡ hộp chữ', en: 'Drag the corner to resize the text box' },
   'annot.note_placeholder': { vi: 'Nội dung giấy nhớ', en: 'What the note says' },
   'annot.text_placeholder': { vi: 'Chữ hiện trên trang', en: 'Text shown on the page' },
   'annot.save': { vi: 'Lưu', en: 'Save' },

@@ -5,7 +5,9 @@
 // rests on the glass) and pans or zooms instead; with no pen, a finger or a mouse draws only
 // when a drawing tool is chosen. Input the layer does not take goes on to the page's zoom
 // and swipe handlers (page-zoom.js) as before. The presenter's laser pointer and ink
-// (presenter.js) are drawn with the same input, and sent instead of kept.
+// (presenter.js) are drawn with the same input, and sent instead of kept. The eraser's rub
+// shows at once what it leaves of each stroke, and is kept as one change when it lifts; with
+// the text tool in hand, my text boxes have two corner handles that resize them.
 
 import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { t } from '../../i18n.js';
@@ -40,6 +42,10 @@ export function AnnotationLayer({
   const [liveRects, setLiveRects] = useState(null);
   const [trail, setTrail] = useState(null);
   const [moving, setMoving] = useState(null); // {id, dx, dy} while a note or a box is dragged
+  const [sizing, setSizing] = useState(null); // {id, rect} while a text box's handle is dragged
+  // While the eraser rubs: {pieces: {id: [points, ...]}, gone: Set of highlight ids}, drawn
+  // in place of the strokes it has touched so far.
+  const [rubbed, setRubbed] = useState(null);
   // Those placed on this page of the version shown (`version` null: not known yet, all).
   const here = book.all.filter((a) => a.page === page && a.placement !== 'unplaced'
     && (version === null || a.version === version));
@@ -57,6 +63,7 @@ export function AnnotationLayer({
       liveRef.current?.setAttribute('d', '');
       setLiveRects(null);
       setTrail(null);
+      setRubbed(null);
     };
 
     const startInk = (e, pt, tool) => {
@@ -142,7 +149,10 @@ export function AnnotationLayer({
         active.snap = { first: pt, a: -1, b: -1 };
         snap(pt);
       } else if (tool === 'eraser') {
-        active = { kind: 'eraser', pointerId: e.pointerId, pointerType: e.pointerType, path: [[pt.x, pt.y]], p0: pt, moved: false, px: pt.pxPerPage };
+        active = {
+          kind: 'eraser', pointerId: e.pointerId, pointerType: e.pointerType, path: [[pt.x, pt.y]], p0: pt,
+          moved: false, px: pt.pxPerPage, rubbed: 0, pieces: new Map(), gone: new Set(),
+        };
         setTrail([[pt.x, pt.y]]);
       } else if (tool === 'note' || tool === 'text') {
         active = { kind: 'place', pointerId: e.pointerId, pointerType: e.pointerType, tool, p0: pt };
@@ -182,6 +192,7 @@ export function AnnotationLayer({
           if (Math.hypot(pt.x - active.p0.x, pt.y - active.p0.y) * active.px > TAP_SLOP_PX) active.moved = true;
         });
         setTrail([...active.path]);
+        if (active.moved) rub(active, L);
       }
     };
 
@@ -229,20 +240,57 @@ export function AnnotationLayer({
         if (hit) L.book.apply([{ before: hit, after: null }]);
         return;
       }
+      rub(a, L);
+      // One undoable step: each stroke touched goes, its pieces (ids made here) come.
       const steps = [];
-      own.forEach((x) => {
+      a.pieces.forEach(({ stroke, pieces }) => {
+        steps.push({ before: stroke, after: null });
+        pieces.forEach((points) => steps.push({
+          before: null, after: L.create('ink', stroke.color, { ...stroke.data, points }, stroke),
+        }));
+      });
+      a.gone.forEach((h) => steps.push({ before: h, after: null }));
+      L.book.apply(steps);
+      setRubbed(null);
+    };
+
+    // The path rubbed since the last call taken out of my strokes on this page (of what is
+    // left of them: a rub cuts the pieces an earlier part of it left) and the highlights it
+    // crossed, shown at once: the split appears under the eraser, not when it lifts.
+    const rub = (a, L) => {
+      const from = Math.max(0, a.rubbed - 1);
+      const path = a.path.slice(from);
+      if (path.length < 1 || (a.rubbed > 0 && path.length < 2)) return;
+      a.rubbed = a.path.length;
+      const radius = ERASER_PX / a.px;
+      let changed = false;
+      L.here.forEach((x) => {
+        if (x.owner?.id !== L.me.user_id) return;
         if (x.kind === 'ink') {
-          const pieces = rubOut(x.data.points, x.data.width, L.ratio, a.path, radius);
-          if (pieces === null) return;
-          steps.push({ before: x, after: null });
-          pieces.forEach((points) => steps.push({
-            before: null, after: L.create('ink', x.color, { ...x.data, points }, x),
-          }));
-        } else if (x.kind === 'highlight' && a.path.some(([px, py]) => x.data.rects.some((r) => inside(r, px, py, 0)))) {
-          steps.push({ before: x, after: null });
+          const known = a.pieces.get(x.id);
+          const before = known ? known.pieces : [x.data.points];
+          let touched = false;
+          const after = before.flatMap((points) => {
+            const left = rubOut(points, x.data.width, L.ratio, path, radius);
+            if (left === null) return [points];
+            touched = true;
+            return left;
+          });
+          if (!touched) return;
+          a.pieces.set(x.id, { stroke: known ? known.stroke : x, pieces: after });
+          changed = true;
+        } else if (x.kind === 'highlight' && !a.gone.has(x)
+          && path.some(([px, py]) => x.data.rects.some((r) => inside(r, px, py, 0)))) {
+          a.gone.add(x);
+          changed = true;
         }
       });
-      L.book.apply(steps);
+      if (changed) {
+        setRubbed({
+          pieces: Object.fromEntries([...a.pieces].map(([id, v]) => [id, v.pieces])),
+          gone: new Set([...a.gone].map((h) => h.id)),
+        });
+      }
     };
 
     svg.addEventListener('pointerdown', down);
@@ -297,21 +345,63 @@ export function AnnotationLayer({
     el.addEventListener('pointercancel', onUp);
   };
 
+  // A text box's corner handle dragged: the corner follows (the box kept on the page and
+  // not smaller than a word), and the new rectangle is one change when the finger lifts.
+  const resize = (e, a, corner) => {
+    e.stopPropagation();
+    e.preventDefault();
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    const el = e.currentTarget;
+    const svg = svgRef.current;
+    const start = toPage(svg, e);
+    let rect = a.data.rect;
+    try { el.setPointerCapture(e.pointerId); } catch { /* gone */ }
+    const onMove = (ev) => {
+      if (ev.pointerId !== e.pointerId) return;
+      ev.stopPropagation();
+      const pt = toPage(svg, ev);
+      rect = resized(a.data.rect, corner, pt.x - start.x, pt.y - start.y);
+      setSizing({ id: a.id, rect });
+    };
+    const onUp = (ev) => {
+      if (ev.pointerId !== e.pointerId) return;
+      ev.stopPropagation();
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointercancel', onUp);
+      setSizing(null);
+      if (ev.type === 'pointercancel' || rect.every((v, i) => v === a.data.rect[i])) return;
+      book.apply([{ before: a, after: { ...a, data: { ...a.data, rect } } }]);
+    };
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointercancel', onUp);
+  };
+
   const drawing = tools.tool !== 'hand';
+  // What the eraser has rubbed so far is drawn as what it leaves.
+  const strokes = here.filter((a) => a.kind === 'ink' && !rubbed?.pieces[a.id]);
+  const pieces = here.filter((a) => a.kind === 'ink' && rubbed?.pieces[a.id])
+    .flatMap((a) => rubbed.pieces[a.id].map((points, i) => ({ a, i, points })));
   return html`
     <svg class=${`annot-layer${drawing ? ' annot-drawing' : ''}`} ref=${svgRef} data-testid="annot-layer"
-      data-tool=${tools.tool} data-words=${words ? 'ready' : 'none'} viewBox=${`0 0 ${S} ${S * ratio}`} preserveAspectRatio="none">
-      ${here.filter((a) => a.kind === 'highlight').map((a) => html`
+      data-tool=${tools.tool} data-words=${words ? 'ready' : 'none'} data-strokes=${strokes.length + pieces.length}
+      data-rubbing=${rubbed ? 'true' : 'false'} viewBox=${`0 0 ${S} ${S * ratio}`} preserveAspectRatio="none">
+      ${here.filter((a) => a.kind === 'highlight' && !rubbed?.gone.has(a.id)).map((a) => html`
         <g key=${a.id} class="annot-highlight" data-testid="annot-highlight" data-id=${a.id} fill=${a.color}
           onPointerDown=${(e) => !drawing && tapped(e, () => onOpen(a))}>
           ${a.data.rects.map(([x0, y0, x1, y1], i) => html`<rect key=${i} x=${x0 * S} y=${y0 * S * ratio}
             width=${(x1 - x0) * S} height=${(y1 - y0) * S * ratio} rx="2" />`)}
         </g>`)}
-      ${here.filter((a) => a.kind === 'ink').map((a) => html`
+      ${strokes.map((a) => html`
         <path key=${a.id} class="annot-ink" data-testid="annot-ink" data-id=${a.id} data-tool=${a.data.tool}
           data-mine=${mine(a) ? 'true' : 'false'} fill=${a.color} opacity=${a.data.tool === 'marker' ? 0.35 : 1}
           onPointerDown=${(e) => !drawing && tapped(e, () => onOpen(a))}
           d=${outline(a, ratio)} />`)}
+      ${pieces.map(({ a, i, points }) => html`
+        <path key=${`${a.id}:${i}`} class="annot-ink annot-rubbed" data-testid="annot-ink" data-piece-of=${a.id}
+          data-tool=${a.data.tool} data-mine="true" fill=${a.color} opacity=${a.data.tool === 'marker' ? 0.35 : 1}
+          d=${pieceOutline(points, a, ratio)} />`)}
       ${liveRects && html`<g class="annot-highlight annot-live" data-testid="annot-highlight-live" fill=${tools.colorFor('highlight')}>
         ${liveRects.map(([x0, y0, x1, y1], i) => html`<rect key=${i} x=${x0 * S} y=${y0 * S * ratio}
           width=${(x1 - x0) * S} height=${(y1 - y0) * S * ratio} rx="2" />`)}</g>`}
@@ -320,13 +410,22 @@ export function AnnotationLayer({
         points=${trail.map(([x, y]) => `${x * S},${y * S * ratio}`).join(' ')} />`}
     </svg>
     ${here.filter((a) => a.kind === 'text').map((a) => {
-      const d = moving?.id === a.id ? shifted(a, moving.dx, moving.dy) : a.data;
+      let d = moving?.id === a.id ? shifted(a, moving.dx, moving.dy) : a.data;
+      if (sizing?.id === a.id) d = { ...d, rect: sizing.rect };
       const [x0, y0, x1, y1] = d.rect;
       return html`<button type="button" key=${a.id} class=${`annot-text${mine(a) ? '' : ' annot-theirs'}`}
         data-testid="annot-text" data-id=${a.id} onPointerDown=${(e) => grab(e, a)}
         aria-label=${t('annot.text_box')}
         style=${`left:${x0 * 100}%;top:${y0 * 100}%;width:${(x1 - x0) * 100}%;min-height:${(y1 - y0) * 100}%;`
           + `font-size:${Math.max(6, d.size * baseWidth)}px;color:${a.color}`}>${d.text}</button>`;
+    })}
+    ${tools.tool === 'text' && here.filter((a) => a.kind === 'text' && mine(a)).flatMap((a) => {
+      const d = moving?.id === a.id ? shifted(a, moving.dx, moving.dy) : a.data;
+      const [x0, y0, x1, y1] = sizing?.id === a.id ? sizing.rect : d.rect;
+      return [['nw', x0, y0], ['se', x1, y1]].map(([corner, x, y]) => html`<span key=${`${a.id}-${corner}`}
+        class=${`annot-handle annot-handle-${corner}`} data-testid="annot-text-handle" data-id=${a.id}
+        data-corner=${corner} title=${t('annot.resize')}
+        style=${`left:${x * 100}%;top:${y * 100}%`} onPointerDown=${(e) => resize(e, a, corner)}></span>`);
     })}
     ${here.filter((a) => a.kind === 'note').map((a) => {
       const d = moving?.id === a.id ? shifted(a, moving.dx, moving.dy) : a.data;
@@ -373,6 +472,16 @@ function outline(a, ratio) {
   return d;
 }
 
+// The same for a piece the eraser has left so far (kept while the rub goes on elsewhere).
+const pieceOutlines = new WeakMap();
+function pieceOutline(points, a, ratio) {
+  const known = pieceOutlines.get(points);
+  if (known && known.ratio === ratio) return known.d;
+  const d = strokePath(points, a.data.width, ratio, a.data.tool === 'marker');
+  pieceOutlines.set(points, { ratio, d });
+  return d;
+}
+
 // While browsing, the page's own handlers take the pointer (and capture it, so no click
 // reaches a stroke): a tap on a stroke is told from a pan here, by where and when it ends.
 function tapped(e, then) {
@@ -401,3 +510,17 @@ function shifted(a, dx, dy) {
 }
 
 const round = (v) => Math.round(v * 1e5) / 1e5;
+
+// The smallest text box a handle leaves, in page fractions (as a new box dragged out).
+const MIN_BOX = { w: 0.05, h: 0.02 };
+
+// A text box's rectangle with its `corner` ('nw' or 'se') moved by (dx, dy), kept on the
+// page and no smaller than MIN_BOX.
+function resized([x0, y0, x1, y1], corner, dx, dy) {
+  if (corner === 'nw') {
+    return [Math.min(Math.max(0, x0 + dx), x1 - MIN_BOX.w), Math.min(Math.max(0, y0 + dy), y1 - MIN_BOX.h), x1, y1]
+      .map(round);
+  }
+  return [x0, y0, Math.max(Math.min(1, x1 + dx), x0 + MIN_BOX.w), Math.max(Math.min(1, y1 + dy), y0 + MIN_BOX.h)]
+    .map(round);
+}
