@@ -178,12 +178,48 @@ def _meeting(payload: dict[str, bytes], source_id: int, roots: list[bytes]) -> P
         raise refused("package_json", f"tệp JSON của cuộc họp {source_id} không đọc được.",
                       f"a JSON file of meeting {source_id} cannot be read.",
                       meeting=source_id) from exc
-    if state.get("format") != STATE_FORMAT:
+    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
         raise refused("package_format", "phiên bản định dạng cuoc-hop.json không được hỗ trợ.",
                       "this cuoc-hop.json format version is not supported.")
     pdf = payload[f"{base}/bien-ban.pdf"]
     sha = hashlib.sha256(pdf).hexdigest()
-    if sha != state["minutes"].get("signed_sha256") or sha != meta["tai_lieu"][0]["sha256"]:
+    try:
+        files = _files(payload, state, meta, sha)
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise refused("package_json", f"cuoc-hop.json hoặc ho-so.json của cuộc họp {source_id} "
+                      "thiếu thông tin.", f"cuoc-hop.json or ho-so.json of meeting {source_id} "
+                      "lacks fields.", meeting=source_id) from exc
+    try:
+        printed = printed_record_digest(pdf)
+    except Exception as exc:  # pymupdf raises its own errors on a file that is no PDF
+        raise refused("minutes_not_pdf", "biên bản đã ký không phải là tệp PDF đọc được.",
+                      "the signed minutes are not a readable PDF.") from exc
+    # A sealed meeting's record always has a digest to reach ("": none found, never intact).
+    chain = record.check(rows, printed or state["minutes"].get("record_digest") or "")
+    if not chain.intact:
+        raise refused("record_broken",
+                      f"nhật ký cuộc họp {source_id} không nguyên vẹn ({chain.problem}, mục "
+                      f"{chain.seq}) hoặc không khớp với mã băm ghi trong biên bản.",
+                      f"the record of meeting {source_id} is not intact ({chain.problem}, "
+                      f"entry {chain.seq}) or does not match the digest in the minutes.",
+                      problem=chain.problem, seq=chain.seq)
+    _as_recorded(state, entries, sha)
+    checks = verify_pdf(pdf, roots)
+    if not checks or not all(sound(c) for c in checks):
+        raise refused("minutes_signature",
+                      "chữ ký số của biên bản không hợp lệ hoặc không được máy chủ này tin cậy "
+                      "(quản trị hệ thống cần cài chứng thư gốc của cơ quan ký trước khi nhập).",
+                      "the minutes' signatures are not valid or not trusted by this server (the "
+                      "administrator must install the signing body's root certificate first).",
+                      signatures=[c.summary for c in checks])
+    return PackagedMeeting(source_id, pdf, state, entries, files)
+
+
+def _files(payload: dict[str, bytes], state: dict[str, Any], meta: dict[str, Any],
+           minutes_sha: str) -> dict[str, bytes]:
+    """Every document version's file, each as its metadata names it."""
+    if minutes_sha != state["minutes"]["signed_sha256"] or \
+            minutes_sha != meta["tai_lieu"][0]["sha256"]:
         raise refused("minutes_mismatch", "biên bản đã ký không khớp với hồ sơ trong gói.",
                       "the signed minutes do not match the package's metadata.")
     files: dict[str, bytes] = {}
@@ -196,28 +232,38 @@ def _meeting(payload: dict[str, bytes], source_id: int, roots: list[bytes]) -> P
                               f"the file of the document «{document['title']}» is missing or "
                               "does not match.", file=version.get("tep"))
             files[version["tep"]] = data
+    return files
+
+
+def _as_recorded(state: dict[str, Any], entries: list[dict[str, Any]], minutes_sha: str) -> None:
+    """`cuoc-hop.json` is vouched for by the bag only, the record by the signed minutes: what
+    the record says of the seal and of every vote's result must be what the rows say."""
+    def mismatch(what_vi: str, what_en: str) -> DomainError:
+        return refused("state_mismatch", f"{what_vi} trong cuoc-hop.json khác với nhật ký "
+                       "cuộc họp.", f"{what_en} in cuoc-hop.json differs from the meeting's "
+                       "record.")
+
     try:
-        printed = printed_record_digest(pdf)
-    except Exception as exc:  # pymupdf raises its own errors on a file that is no PDF
-        raise refused("minutes_not_pdf", "biên bản đã ký không phải là tệp PDF đọc được.",
-                      "the signed minutes are not a readable PDF.") from exc
-    chain = record.check(rows, printed or state["minutes"].get("record_digest"))
-    if not chain.intact:
-        raise refused("record_broken",
-                      f"nhật ký cuộc họp {source_id} không nguyên vẹn ({chain.problem}, mục "
-                      f"{chain.seq}) hoặc không khớp với mã băm ghi trong biên bản.",
-                      f"the record of meeting {source_id} is not intact ({chain.problem}, "
-                      f"entry {chain.seq}) or does not match the digest in the minutes.",
-                      problem=chain.problem, seq=chain.seq)
-    checks = verify_pdf(pdf, roots)
-    if not checks or not all(sound(c) for c in checks):
-        raise refused("minutes_signature",
-                      "chữ ký số của biên bản không hợp lệ hoặc không được máy chủ này tin cậy "
-                      "(quản trị hệ thống cần cài chứng thư gốc của cơ quan ký trước khi nhập).",
-                      "the minutes' signatures are not valid or not trusted by this server (the "
-                      "administrator must install the signing body's root certificate first).",
-                      signatures=[c.summary for c in checks])
-    return PackagedMeeting(source_id, pdf, state, entries, files)
+        sealed = [json.loads(e["data"]) for e in entries if e["kind"] == record.SEALED]
+        closed = {d["vote_id"]: d for e in entries if e["kind"] == "vote.closed"
+                  for d in [json.loads(e["data"])]}
+        names = {u["username"]: u["full_name"] for u in state["users"]}
+        if [d.get("sha256") for d in sealed[-1:]] != [minutes_sha]:
+            raise mismatch("Biên bản đã ký", "The signed minutes")
+        votes = {v["id"]: v for v in state["votes"] if v["status"] == "closed"}
+        if set(votes) != set(closed):
+            raise mismatch("Danh sách biểu quyết", "The list of votes")
+        for vote_id, v in votes.items():
+            seen = closed[vote_id]
+            ballots = sorted((names.get(b["user"]), b["choice"] or None) for b in v["ballots"])
+            if (json.loads(v["counts"] or "{}") != seen["counts"] or v["passed"] != seen["passed"]
+                    or ballots != sorted((b["full_name"], b["choice"])
+                                         for b in seen.get("ballots", []))):
+                raise mismatch(f"Kết quả biểu quyết «{v['question']}»",
+                               f"The result of the vote «{v['question']}»")
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise refused("package_json", "cuoc-hop.json hoặc nhật ký không đọc được.",
+                      "cuoc-hop.json or the record cannot be read.") from exc
 
 
 def _entry(e: dict[str, Any], meeting_id: int) -> RecordEntry:
@@ -270,7 +316,12 @@ def restore(session: Session, blobs: BlobStore, actor: Actor | None,
         blobs.put(m.minutes_pdf)
         for data in m.files.values():
             blobs.put(data)
-    return [_restore(session, blobs, m) for m in meetings]
+    try:
+        return [_restore(session, blobs, m) for m in meetings]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # (the transaction is rolled back by the caller: nothing of the package stays)
+        raise refused("package_json", "cuoc-hop.json có dữ liệu không hợp lệ.",
+                      "cuoc-hop.json holds data that is not valid.", reason=str(exc)) from exc
 
 
 def new_files(blobs: BlobStore, meetings: list[PackagedMeeting]) -> list[str]:

@@ -232,10 +232,20 @@ def test_a_damaged_package_is_refused_and_nothing_is_written(login, target) -> N
         name = next(n for n in files if n.endswith("/manifest-sha256.txt"))
         files[name] = b"".join(files[name].splitlines(keepends=True)[1:])  # a file unlisted
 
+    def changed_result(files: dict[str, bytes]) -> None:
+        name = next(n for n in files if n.endswith("/cuoc-hop.json"))
+        state = json.loads(files[name])
+        vote = state["votes"][0]
+        vote["yes"], vote["no"], vote["passed"] = 1, 3, False
+        vote["counts"] = json.dumps(json.loads(vote["counts"]) | {"yes": 1, "no": 3})
+        files[name] = json.dumps(state, ensure_ascii=False).encode()
+
     cases = [
         (changed_document, False, "bag_checksum"),
         (changed_document, True, "document_mismatch"),  # the bag rewritten over the change
         (removed_entry, True, "record_broken"),
+        # the rows are vouched for by the bag only: they must say what the record says
+        (changed_result, True, "state_mismatch"),
         (bad_manifest, False, "bag_manifest"),
     ]
     for change, rewrite, code in cases:
