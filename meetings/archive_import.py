@@ -345,7 +345,8 @@ def _restore(session: Session, blobs: BlobStore, m: PackagedMeeting) -> int:
         return users[username] if username else None
 
     body = _body(session, s["body"])
-    meeting = _new(session, Meeting, s["meeting"], body_id=body,
+    meeting = _new(session, Meeting, s["meeting"], "current_item_id", "current_document_id",
+                   body_id=body,
                    created_by=uid(s["meeting"]["created_by"]) or next(iter(users.values())))
     mid = meeting.id
     assert mid is not None
@@ -354,9 +355,11 @@ def _restore(session: Session, blobs: BlobStore, m: PackagedMeeting) -> int:
         item = _new(session, AgendaItem, row, "id", meeting_id=mid,
                     parent_id=items.get(row["parent_id"]) if row["parent_id"] else None)
         items[row["id"]] = item.id or 0
+    documents: dict[int, int] = {}
     for row in s["documents"]:
         document = _new(session, Document, row, "id", "versions", meeting_id=mid,
                         item_id=items[row["item_id"]], uploaded_by=uid(row["uploaded_by"]))
+        documents[row["id"]] = document.id or 0
         for v in row["versions"]:
             # The package carries the cleaned PDF only: it stands for the original too.
             _new(session, DocumentVersion, v, "id", "tep", document_id=document.id,
@@ -364,6 +367,9 @@ def _restore(session: Session, blobs: BlobStore, m: PackagedMeeting) -> int:
             if m.pages.get(v["sha256"]) is not None:
                 store_pages(session, v["sha256"], m.pages[v["sha256"]] or [])
                 session.flush()
+    # What was on the screen when the meeting ended (the meeting page shows it).
+    meeting.current_item_id = items.get(s["meeting"].get("current_item_id") or 0)
+    meeting.current_document_id = documents.get(s["meeting"].get("current_document_id") or 0)
     if s["policy"] is not None:
         _new(session, DocumentPolicy, s["policy"], meeting_id=mid)
     for row in s["participants"]:

@@ -220,8 +220,9 @@ def meeting_state(session: Session, meeting: Meeting, body: Body | None, minutes
         "format": STATE_FORMAT,
         "body": _row(body, "id", "created_at", "signing_p12_path", "default_secretary_id",
                      "default_chair_id") if body else None,
-        "meeting": _row(meeting, "id", "body_id", "current_item_id", "current_document_id",
-                        "created_by") | {"created_by": who(meeting.created_by)},
+        # (current_item_id, current_document_id: keys of `items` and `documents`)
+        "meeting": _row(meeting, "id", "body_id", "created_by")
+                   | {"created_by": who(meeting.created_by)},
         "minutes": _row(minutes, "meeting_id", "sealed_by") | {"sealed_by": who(minutes.sealed_by)},
         "policy": _row(policy, "meeting_id") if policy else None,
         "items": [_row(i, "meeting_id") for i in items],

@@ -45,7 +45,7 @@ ADMIN_PASSWORD = "quan-tri-kho-2026"
 # - participants' user ids and the proxy's: people are matched or created in the target;
 # - `retention` and `may_dispose`: the target's bodies set their own retention periods
 #   (not imported), so they are compared only for the same body settings;
-# - each signature's `summary` and `revocation` wording may name the time of the check.
+# - on the meeting page (`GET /api/meetings/{id}`), `me` (who looks) and `server_time`.
 ID_KEYS = {"id", "meeting_id", "item_id", "document_id", "user_id", "proxy_user_id",
            "body_id", "parent_id", "current_item_id", "current_document_id", "vote_id"}
 
@@ -176,6 +176,18 @@ def test_an_imported_package_shows_the_same_archive_page_and_verifies(login, tar
     assert imported["votes"] and imported["votes"][0]["result"]["yes"] == 4
     assert [p["recorded_attendance"] for p in imported["participants"]] == \
         [p["recorded_attendance"] for p in source["participants"]]
+
+    # the meeting page too, but for who looks and when
+    def meeting_page(client: TestClient, meeting_id: int) -> Any:
+        r = client.get(f"/api/meetings/{meeting_id}")
+        assert r.status_code == 200, r.text
+        page = {k: v for k, v in r.json().items() if k != "me"}
+        for part in page.values():
+            if isinstance(part, dict):
+                part.pop("server_time", None)
+        return scrub(page)
+
+    assert meeting_page(admin(), new_id) == meeting_page(login("admin"), 1)
 
     # the signed minutes byte for byte: `phonghop verify` finds it the archive's copy there
     signed = admin().get(f"/api/meetings/{new_id}/minutes.pdf")
