@@ -3,7 +3,9 @@
 One bag holds one or more sealed meetings, each under `data/<meeting id>/`:
 `bien-ban.pdf` (the signed minutes, byte for byte the archive's), `tai-lieu/` (every version
 of every document, as it was presented: the cleaned PDF tablets were shown), `nhat-ky.json`
-(the meeting's record, hash chain included) and `ho-so.json` (the metadata of Thông tư
+(the meeting's record, hash chain included), `cuoc-hop.json` (the meeting as the archive
+shows it: agenda, participants by username, attendance, votes, speakers; what
+`meetings.archive_import` recreates it from) and `ho-so.json` (the metadata of Thông tư
 05/2025/TT-BNV where they apply, for the file (hồ sơ) and for each document in it; the
 mapping from our data is in docs/archive-package.md).
 
@@ -26,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pymupdf
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from meetings import clock, record, retention
 from meetings.access import require_archivist
@@ -36,15 +38,21 @@ from meetings.documents.blobs import BlobStore
 from meetings.errors import invalid
 from meetings.models import (
     AgendaItem,
+    Ballot,
     Body,
     Document,
     DocumentPolicy,
     DocumentVersion,
     Meeting,
     Minutes,
+    Participant,
+    SpeakerRequest,
+    User,
+    Vote,
 )
 
 MAX_MEETINGS = 50
+STATE_FORMAT = 1  # of cuoc-hop.json
 DOCUMENT_KINDS = ("Tờ trình", "Báo cáo", "Dự thảo", "Kế hoạch", "Quyết định", "Nghị quyết",
                   "Công văn", "Thông báo", "Chương trình", "Đề án", "Phương án", "Danh sách")
 
@@ -93,6 +101,7 @@ def _meeting_files(session: Session, blobs: BlobStore, meeting: Meeting, body: B
     signed = blobs.get(minutes.signed_sha256)
     files = {f"{base}/bien-ban.pdf": signed}
     documents: list[dict[str, Any]] = []
+    paths: dict[int, str] = {}  # version id: its file in the bag
     rows = session.exec(select(Document, DocumentVersion, AgendaItem)
                         .where(Document.meeting_id == meeting.id)
                         .where(DocumentVersion.document_id == Document.id)
@@ -102,8 +111,11 @@ def _meeting_files(session: Session, blobs: BlobStore, meeting: Meeting, body: B
     for document, version, item in rows:
         path = f"{base}/tai-lieu/{document.id}-v{version.number}-{_slug(document.title)}.pdf"
         files[path] = blobs.get(version.sha256)
+        paths[version.id or 0] = path
         documents.append(_document_metadata(document, version, item, body, path))
     files[f"{base}/nhat-ky.json"] = _json(_record(session, meeting.id))
+    files[f"{base}/cuoc-hop.json"] = _json(
+        meeting_state(session, meeting, body, minutes, paths))
     policy = session.get(DocumentPolicy, meeting.id)
     kept = retention.period_text(retention.of_meeting(session, meeting).years)
     files[f"{base}/ho-so.json"] = _json(
@@ -173,6 +185,73 @@ def _document_metadata(document: Document, version: DocumentVersion, item: Agend
         "tep": path,
         "sha256": version.sha256,
     }
+
+
+def meeting_state(session: Session, meeting: Meeting, body: Body | None, minutes: Minutes,
+                  paths: dict[int, str]) -> dict[str, Any]:
+    """The meeting's rows as `cuoc-hop.json` holds them: ids only as keys linking rows of the
+    file, people by username (ids differ from one phonghop to another), times in ISO 8601.
+    Secret ballots are not in it: a secret vote keeps its counts only."""
+    assert meeting.id is not None
+    mid = meeting.id
+    users: dict[int, User] = {}
+
+    def who(user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        if user_id not in users:
+            user = session.get(User, user_id)
+            if user is None:
+                return None
+            users[user_id] = user
+        return users[user_id].username
+
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == mid)
+                         .order_by(col(AgendaItem.position))).all()
+    documents = session.exec(select(Document).where(Document.meeting_id == mid)
+                             .order_by(col(Document.id))).all()
+    people = session.exec(select(Participant).where(Participant.meeting_id == mid)
+                          .order_by(col(Participant.id))).all()
+    votes = session.exec(select(Vote).where(Vote.meeting_id == mid).order_by(col(Vote.id))).all()
+    speakers = session.exec(select(SpeakerRequest).where(SpeakerRequest.meeting_id == mid)
+                            .order_by(col(SpeakerRequest.id))).all()
+    policy = session.get(DocumentPolicy, mid)
+    state: dict[str, Any] = {
+        "format": STATE_FORMAT,
+        "body": _row(body, "id", "created_at", "signing_p12_path", "default_secretary_id",
+                     "default_chair_id") if body else None,
+        # (current_item_id, current_document_id: keys of `items` and `documents`)
+        "meeting": _row(meeting, "id", "body_id", "created_by")
+                   | {"created_by": who(meeting.created_by)},
+        "minutes": _row(minutes, "meeting_id", "sealed_by") | {"sealed_by": who(minutes.sealed_by)},
+        "policy": _row(policy, "meeting_id") if policy else None,
+        "items": [_row(i, "meeting_id") for i in items],
+        "documents": [_row(d, "meeting_id", "uploaded_by") | {
+            "uploaded_by": who(d.uploaded_by),
+            "versions": [_row(v, "document_id", "uploaded_by") | {
+                "uploaded_by": who(v.uploaded_by), "tep": paths.get(v.id or 0)}
+                for v in session.exec(select(DocumentVersion)
+                                      .where(DocumentVersion.document_id == d.id)
+                                      .order_by(col(DocumentVersion.number)))],
+        } for d in documents],
+        "participants": [_row(p, "id", "meeting_id", "user_id", "proxy_user_id") | {
+            "user": who(p.user_id), "proxy": who(p.proxy_user_id)} for p in people],
+        "votes": [_row(v, "meeting_id", "ballot_salt") | {
+            "ballots": [_row(b, "id", "vote_id", "user_id") | {"user": who(b.user_id)}
+                        for b in session.exec(select(Ballot).where(Ballot.vote_id == v.id)
+                                              .order_by(col(Ballot.id)))]
+            if v.kind != "secret" else []} for v in votes],
+        "speakers": [_row(s, "id", "meeting_id", "user_id", "added_by") | {
+            "user": who(s.user_id), "added_by": who(s.added_by)} for s in speakers],
+    }
+    state["users"] = [{"username": u.username, "full_name": u.full_name, "title": u.title}
+                      for u in sorted(users.values(), key=lambda u: u.username)]
+    return state
+
+
+def _row(row: SQLModel, *leave_out: str) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime | date) else v)
+            for k, v in row.model_dump().items() if k not in leave_out}
 
 
 def _record(session: Session, meeting_id: int) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from meetings import db as dbmod
-from phonghop import cli_check, cli_verify
+from phonghop import cli_archive, cli_check, cli_verify
 from phonghop.cli_admin import add_parsers
 from phonghop.settings import Settings
 
@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
     cli_verify.add_parser(sub)
+    cli_archive.add_parser(sub)
     cli_check.add_parser(sub)
     args = parser.parse_args(argv)
     settings = _settings(args)
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli_check.run(settings)
     elif args.command == "verify":
         return cli_verify.run(settings, args)
+    elif args.command == "archive":
+        return cli_archive.run(settings, args)
     elif args.command == "db":
         dbmod.upgrade(settings.db_url)
         print("database is up to date")

@@ -1,4 +1,5 @@
-"""Routes: archival packages (BagIt 1.0 zip) of one sealed meeting or a chosen set."""
+"""Routes: archival packages (BagIt 1.0 zip) of one sealed meeting or a chosen set, and
+importing one (the administrator's)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from starlette.routing import Route
 
 from meetings import archive_package
 from meetings.access import require_archivist
+from meetings.admin.users import require_admin
 from meetings.errors import invalid
+from phonghop.archive_imports import import_package
 from phonghop.auth import parts
-from phonghop.responses import path_int
+from phonghop.responses import json_response, path_int, read_upload
 
 
 def _zip(package: archive_package.Package) -> Response:
@@ -43,7 +46,17 @@ async def several(request: Request) -> Response:
         lambda s: archive_package.export(s, services.blobs, actor, ids)))
 
 
+async def import_(request: Request) -> Response:
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    require_admin(actor)  # before the upload is read
+    form = await read_upload(request, services.settings.max_upload_mb)
+    ids = await import_package(services, actor, form.data)
+    return json_response({"meeting_ids": ids}, 201)
+
+
 routes = [
+    Route("/api/archive/import", import_, methods=["POST"]),
     Route("/api/archive/package.zip", several, methods=["GET"]),
     Route("/api/archive/{meeting_id:int}/package.zip", one, methods=["GET"]),
 ]

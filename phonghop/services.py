@@ -170,10 +170,7 @@ class Services:
 
     @property
     def limits(self) -> Limits:
-        s = self.settings
-        return Limits(max_bytes=s.max_upload_mb * 1024 * 1024, max_pages=s.max_pages,
-                      max_page_mm=s.max_page_mm, memory_mb=s.ingest_memory_mb,
-                      cpu_seconds=s.ingest_cpu_seconds, convert_seconds=s.convert_seconds)
+        return limits_for(self.settings)
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -264,3 +261,10 @@ class Services:
         result, events = out
         await self.publish(events)
         return result
+
+
+def limits_for(s: Settings) -> Limits:
+    """What reading one upload may take, from the settings."""
+    return Limits(max_bytes=s.max_upload_mb * 1024 * 1024, max_pages=s.max_pages,
+                  max_page_mm=s.max_page_mm, memory_mb=s.ingest_memory_mb,
+                  cpu_seconds=s.ingest_cpu_seconds, convert_seconds=s.convert_seconds)
