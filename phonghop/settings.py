@@ -62,8 +62,8 @@ class Settings:
     ws_ping_seconds: float = 10.0
     ws_timeout_seconds: float = 20.0
     ws_commands_per_second: float = 20.0
-    # WebSockets one person may hold open on one server process (devices, tabs); the next is
-    # closed with 4105.
+    # WebSockets one person may hold open at once, over every server process (devices, tabs);
+    # the next is closed with 4105.
     max_sockets_per_user: int = 5
     ws_deflate: bool = False  # permessage-deflate: measured in bench/fanout.py, off by default
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)

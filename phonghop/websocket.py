@@ -78,6 +78,7 @@ def describe_presence(entries: list[dict[str, Any]]) -> dict[str, Any]:
 class Admitted:
     actor: Actor | None
     token: str | None
+    claim: str | None = None  # its place under the person's cap; None: refused (4105)
 
 
 # A part the server needs is down for the moment: answered as such, never as server_error.
@@ -90,7 +91,6 @@ class TabletEndpoint:
     def __init__(self, services: Services, sessions: Sessions) -> None:
         self.services = services
         self.sessions = sessions
-        self._by_user: dict[int, set[Conversation]] = {}  # the sockets each person holds
 
     async def admit(self, request: Request) -> Admitted:
         if urlsplit(request.path).path != PATH:
@@ -102,7 +102,12 @@ class TabletEndpoint:
         raw = cookie_parser(request.headers.get("Cookie", "")).get(COOKIE)
         token = self.sessions.unsign(raw) if raw else None
         actor = await self.sessions.actor_for(token) if token else None
-        return Admitted(actor, token)
+        if actor is None or token is None:
+            return Admitted(None, None)
+        # Counted across every server process (the broker); a silent socket makes way.
+        claim = await self.services.hub.claim_socket(
+            str(actor.user_id), self.services.settings.max_sockets_per_user)
+        return Admitted(actor, token, claim)
 
     def open(self, conn: Connection, admitted: Admitted) -> None:
         if admitted.actor is None or admitted.token is None:
@@ -113,8 +118,7 @@ class TabletEndpoint:
             ).encode())
             conn.close(int(Close.UNAUTHENTICATED), "unauthenticated")
             return
-        mine = self._by_user.setdefault(admitted.actor.user_id, set())
-        if not self._room_for(mine):
+        if admitted.claim is None:
             cap = self.services.settings.max_sockets_per_user
             conn.write_text(error_frame(
                 None, "too_many_connections",
@@ -126,22 +130,13 @@ class TabletEndpoint:
             conn.close(int(Close.TOO_MANY_CONNECTIONS), "too many connections")
             return
         conversation = Conversation(conn, self.services, admitted.actor, admitted.token)
-        mine.add(conversation)
+        self.services.hub.hold(admitted.claim, conversation.client)
         conn.context = conversation
 
-    def _room_for(self, mine: set[Conversation]) -> bool:
-        """Whether the person may open one more socket. A socket of theirs not heard for a
-        heartbeat interval plus 2 s (a live tablet answers every ping) is a dropped tablet
-        the heartbeat has not yet closed: it makes way."""
-        cap = self.services.settings.max_sockets_per_user
-        live = [c for c in mine if not c.client.closed]
-        if len(live) < cap:
-            return True
-        silent_since = time.monotonic() - self.services.settings.ws_ping_seconds - 2
-        for conversation in live:
-            if conversation.client.last_heard < silent_since:
-                conversation.client.close(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
-        return sum(1 for c in live if not c.client.closed) < cap
+    def abandon(self, admitted: Admitted) -> None:
+        if admitted.claim is not None:
+            self.services.tasks.spawn(self.services.hub.release_socket(admitted.claim),
+                                      "release socket place")
 
     def text(self, conn: Connection, data: str) -> None:
         if isinstance(conn.context, Conversation):
@@ -155,11 +150,10 @@ class TabletEndpoint:
         conversation = conn.context
         if isinstance(conversation, Conversation):
             conversation.lost()
-            mine = self._by_user.get(conversation.actor.user_id)
-            if mine is not None:
-                mine.discard(conversation)
-                if not mine:
-                    del self._by_user[conversation.actor.user_id]
+            if conversation.client.claim is not None:  # its place is free at once
+                self.services.tasks.spawn(
+                    self.services.hub.release_socket(conversation.client.claim),
+                    "release socket place")
 
 
 class Conversation:

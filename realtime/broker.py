@@ -1,5 +1,6 @@
 """The broker interface: publishing to channels with per-channel offsets, an epoch, and a
-bounded history for recovery, plus control messages to every server process.
+bounded history for recovery, plus control messages to every server process, plus the
+connections each identity holds (so a cap on sockets per person holds across processes).
 
 The broker never sees connections; it hands publications and control messages to the hub
 through two handlers. Implementations live side by side: `broker_memory` (one process, the
@@ -64,4 +65,22 @@ class Broker(Protocol):
     async def control(self, message: dict[str, Any]) -> None:
         """Deliver a control message (close these connections, presence changed...) to every
         process, this one included."""
+        ...
+
+    async def claim_socket(self, identity: str, conn_id: str, cap: int,
+                           stale_after: float) -> bool:
+        """Count `conn_id` among the connections of `identity` if fewer than `cap` are held,
+        atomically, across every process. Connections not touched for `stale_after` seconds
+        (their process died, or their tablet went silent) are dropped before counting.
+        Claiming a connection already held is true and refreshes it."""
+        ...
+
+    async def release_socket(self, identity: str, conn_id: str) -> None:
+        """The connection is gone: its place is free at once."""
+        ...
+
+    async def touch_sockets(self, held: dict[str, dict[str, float]],
+                            stale_after: float) -> None:
+        """Refresh the connections this process holds: identity -> {conn_id: seconds since
+        the connection was last heard}. A connection dropped as stale is counted again."""
         ...

@@ -23,6 +23,7 @@ class MemoryBroker:
         self._history: dict[str, deque[tuple[float, Publication]]] = {}
         self._on_publication: PublicationHandler | None = None
         self._on_control: ControlHandler | None = None
+        self._sockets: dict[str, dict[str, float]] = {}  # identity -> conn id -> last heard
 
     def set_handlers(self, on_publication: PublicationHandler, on_control: ControlHandler) -> None:
         self._on_publication, self._on_control = on_publication, on_control
@@ -70,3 +71,30 @@ class MemoryBroker:
     async def control(self, message: dict[str, Any]) -> None:
         if self._on_control is not None:
             self._on_control(message)
+
+    async def claim_socket(self, identity: str, conn_id: str, cap: int,
+                           stale_after: float) -> bool:
+        now = time.monotonic()
+        held = self._sockets.setdefault(identity, {})
+        for other, heard in list(held.items()):
+            if heard < now - stale_after:
+                del held[other]
+        if conn_id not in held and len(held) >= cap:
+            return False
+        held[conn_id] = now
+        return True
+
+    async def release_socket(self, identity: str, conn_id: str) -> None:
+        held = self._sockets.get(identity)
+        if held is not None:
+            held.pop(conn_id, None)
+            if not held:
+                del self._sockets[identity]
+
+    async def touch_sockets(self, held: dict[str, dict[str, float]],
+                            stale_after: float) -> None:
+        now = time.monotonic()
+        for identity, conns in held.items():
+            mine = self._sockets.setdefault(identity, {})
+            for conn_id, age in conns.items():
+                mine[conn_id] = now - age

@@ -6,6 +6,12 @@ the encoded frame on one pub/sub channel, atomically, so every process sees ever
 publications in offset order. A channel whose keys expired comes back with a new epoch:
 tablets that held the old one reload a snapshot.
 
+The connections of each identity (a person's sockets, for the cap on sockets per person) are a
+sorted set per identity, scored by when each was last heard, in Redis' clock: claiming drops
+the stale members and counts in one script; every process touches its own members about
+once a second, so a process that dies stops holding its places within the stale interval.
+Every key has a TTL: a cluster that crashed leaves nothing behind for ever.
+
 Every process receives every publication and drops those no local tablet listens to: at a
 province's scale (hundreds of meetings a week, a few events a second) that is cheaper than
 subscribing per channel.
@@ -18,6 +24,7 @@ import contextlib
 import functools
 import json
 import logging
+import math
 import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
@@ -78,6 +85,38 @@ for i = #entries, 1, -1 do
   out[#out + 1] = entries[i][2][2]
 end
 return out
+"""
+
+
+CLAIM_SOCKET = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[3])))
+if not redis.call('ZSCORE', KEYS[1], ARGV[1])
+    and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# KEYS: one sorted set per identity; ARGV: the TTL, then per key its count of members and
+# that many (member, milliseconds since heard) pairs.
+TOUCH_SOCKETS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local a = 2
+for _, key in ipairs(KEYS) do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  for _ = 1, n do
+    redis.call('ZADD', key, now - tonumber(ARGV[a + 1]), ARGV[a])
+    a = a + 2
+  end
+  redis.call('EXPIRE', key, ARGV[1])
+end
+return #KEYS
 """
 
 
@@ -145,7 +184,8 @@ class RedisBroker:
         pool = aioredis.BlockingConnectionPool.from_url(
             self.url, max_connections=self.max_connections, timeout=30, decode_responses=True)
         self._redis = aioredis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
-        for name, source in (("publish", PUBLISH), ("position", POSITION), ("history", HISTORY)):
+        for name, source in (("publish", PUBLISH), ("position", POSITION), ("history", HISTORY),
+                             ("claim_socket", CLAIM_SOCKET), ("touch_sockets", TOUCH_SOCKETS)):
             self._scripts[name] = self._redis.register_script(source)
         self._listener = asyncio.create_task(self._listen())
         # Publications must not be lost between start and the subscription being in place.
@@ -239,6 +279,41 @@ class RedisBroker:
     @_unavailable
     async def control(self, message: dict[str, Any]) -> None:
         await self.redis.publish(self._ctl_key, dumps(message))
+
+    def _sockets_key(self, identity: str) -> str:
+        return f"{self.prefix}:sockets:{identity}"
+
+    @staticmethod
+    def _sockets_ttl(stale_after: float) -> int:
+        return math.ceil(stale_after) * 2 + 5
+
+    @_unavailable
+    async def claim_socket(self, identity: str, conn_id: str, cap: int,
+                           stale_after: float) -> bool:
+        claimed = await self._scripts["claim_socket"](
+            keys=[self._sockets_key(identity)],
+            args=[conn_id, cap, int(stale_after * 1000), self._sockets_ttl(stale_after)],
+        )
+        return bool(int(claimed))
+
+    @_unavailable
+    async def release_socket(self, identity: str, conn_id: str) -> None:
+        await self.redis.zrem(self._sockets_key(identity), conn_id)
+
+    @_unavailable
+    async def touch_sockets(self, held: dict[str, dict[str, float]],
+                            stale_after: float) -> None:
+        keys: list[str] = []
+        args: list[str | int] = [self._sockets_ttl(stale_after)]
+        for identity, conns in held.items():
+            if not conns:
+                continue
+            keys.append(self._sockets_key(identity))
+            args.append(len(conns))
+            for conn_id, age in conns.items():
+                args += [conn_id, max(0, int(age * 1000))]
+        if keys:
+            await self._scripts["touch_sockets"](keys=keys, args=args)
 
     async def drop_all(self) -> None:
         """Delete every key under this broker's prefix (tests use their own prefixes)."""

@@ -36,7 +36,7 @@ class State(StrEnum):
 
 class Client:
     __slots__ = ("wire", "buffer_limit", "state", "offsets", "info", "id", "close_code",
-                 "last_heard", "channels", "_buffers")
+                 "last_heard", "channels", "claim", "_buffers")
 
     def __init__(self, wire: Wire, *, buffer_limit: int = 1 << 20) -> None:
         self.wire = wire
@@ -48,6 +48,7 @@ class Client:
         self.id = ""  # given by the hub: "<node>:<n>"
         self.close_code: int | None = None
         self.last_heard = time.monotonic()
+        self.claim: str | None = None  # its place among its identity's sockets (Hub.hold)
         self._buffers: dict[str, list[tuple[int, bytes]]] = {}
 
     # --- state machine -------------------------------------------------------------------

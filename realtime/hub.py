@@ -1,5 +1,6 @@
 """The hub: which clients of this process listen to which channels, fan-out of publications,
-recovery, presence, and control messages between processes.
+recovery, presence, control messages between processes, and the places each identity's
+connections hold under a cap (counted by the broker, so across processes).
 
 It encodes nothing per client: a publication arrives encoded once and the same string goes
 into every subscriber's queue. It never waits on a slow client.
@@ -54,12 +55,20 @@ class Hub:
         self._control_handlers: list[Callable[[dict[str, Any]], None]] = []
         self._timers: list[asyncio.Task[None]] = []
         self._announcing: set[asyncio.Task[None]] = set()  # coalesced presence, in flight
+        # A connection not heard for a ping interval plus 2 s is a dropped tablet: its place
+        # under the cap is free. Places this process holds are touched about once a second.
+        self.stale_after = ping_seconds + 2.0
+        self.touch_seconds = min(1.0, ping_seconds / 2)
+        self._claims: dict[str, tuple[str, Client | None]] = {}  # claim -> identity, client
+        self._by_identity: dict[str, set[str]] = {}
+        self._touch_failed = False
         broker.set_handlers(self._on_publication, self._on_control)
 
     async def start(self) -> None:
         await self.broker.start()
         self._timers = [asyncio.create_task(self._refresh_presence()),
-                        asyncio.create_task(self._heartbeat())]
+                        asyncio.create_task(self._heartbeat()),
+                        asyncio.create_task(self._touch_sockets())]
 
     async def close(self, code: Close = Close.SHUTDOWN) -> None:
         for timer in (*self._timers, *self._announcing):
@@ -70,6 +79,9 @@ class Hub:
             client.close(code, "server shutting down")
         for client in tuple(self._presence):
             await self._drop_presence(client)
+        for claim in tuple(self._claims):
+            with contextlib.suppress(Exception):
+                await self.release_socket(claim)
         await self.broker.close()
 
     async def _heartbeat(self) -> None:
@@ -83,6 +95,80 @@ class Hub:
                     client.close(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
                 else:
                     client.send(ping)
+
+    # --- places under the cap of connections per identity ---------------------------------
+
+    async def claim_socket(self, identity: str, cap: int) -> str | None:
+        """A place for one more connection of `identity`, or None when it already holds
+        `cap` across every process. Its connections here that have gone silent are closed
+        first and make way. If the broker cannot be reached, this process counts only its
+        own (a Redis blink must not lock a room out) and says so in the log."""
+        silent_since = time.monotonic() - self.stale_after
+        for claim in tuple(self._by_identity.get(identity, ())):
+            client = self._claims[claim][1]
+            if client is not None and not client.closed and client.last_heard < silent_since:
+                client.close(Close.HEARTBEAT_TIMEOUT, "heartbeat timeout")
+                await self.release_socket(claim)
+        claim = f"{self.node}:s{next(self._ids)}"
+        try:
+            granted = await self.broker.claim_socket(identity, claim, cap, self.stale_after)
+        except BrokerUnavailable as exc:
+            log.warning("sockets of %s counted on this process only (broker unavailable: %s)",
+                        identity, exc)
+            granted = len(self._by_identity.get(identity, ())) < cap
+        if not granted:
+            return None
+        self._claims[claim] = (identity, None)
+        self._by_identity.setdefault(identity, set()).add(claim)
+        return claim
+
+    def hold(self, claim: str, client: Client) -> None:
+        """`client` is the connection that holds `claim` (it is released with it)."""
+        identity = self._claims[claim][0]
+        self._claims[claim] = (identity, client)
+        client.claim = claim
+
+    async def release_socket(self, claim: str) -> None:
+        """The place is free at once (a second release does nothing)."""
+        held = self._claims.pop(claim, None)
+        if held is None:
+            return
+        identity = held[0]
+        mine = self._by_identity.get(identity)
+        if mine is not None:
+            mine.discard(claim)
+            if not mine:
+                del self._by_identity[identity]
+        try:
+            await self.broker.release_socket(identity, claim)
+        except BrokerUnavailable as exc:  # not touched any more: stale within stale_after
+            log.warning("socket place %s not released now (broker unavailable: %s)", claim, exc)
+
+    def held_sockets(self) -> dict[str, dict[str, float]]:
+        """identity -> {claim: seconds since its connection was last heard}, for this process."""
+        now = time.monotonic()
+        held: dict[str, dict[str, float]] = {}
+        for claim, (identity, client) in self._claims.items():
+            if client is not None and client.closed:
+                continue  # going: released when it is unregistered
+            age = 0.0 if client is None else max(0.0, now - client.last_heard)
+            held.setdefault(identity, {})[claim] = age
+        return held
+
+    async def _touch_sockets(self) -> None:
+        while True:
+            await asyncio.sleep(self.touch_seconds)
+            if not self._claims:
+                continue
+            try:
+                await self.broker.touch_sockets(self.held_sockets(), self.stale_after)
+                if self._touch_failed:
+                    log.info("socket places touched again")
+                self._touch_failed = False
+            except Exception as exc:  # the broker is away: try again next round
+                if not self._touch_failed:
+                    log.warning("socket places not touched: %r", exc)
+                self._touch_failed = True
 
     # --- clients -------------------------------------------------------------------------
 
@@ -102,6 +188,8 @@ class Hub:
                 self._last.pop(channel, None)
         client.channels.clear()
         await self._drop_presence(client)
+        if client.claim is not None:
+            await self.release_socket(client.claim)
 
     # --- publishing ----------------------------------------------------------------------
 

@@ -47,6 +47,10 @@ class Endpoint(Protocol):
 
     def lost(self, conn: Connection) -> None: ...
 
+    def abandon(self, admitted: Any) -> None:
+        """Admitted, but the handshake did not complete (the socket went away meanwhile)."""
+        ...
+
 
 class Phase(StrEnum):
     HANDSHAKE = "handshake"
@@ -176,6 +180,7 @@ class Connection(asyncio.Protocol):
             self.phase = Phase.CLOSED
             return
         if self.phase is not Phase.HANDSHAKE or self.transport is None:
+            self.endpoint.abandon(admitted)
             return  # the socket went away while we were checking
         response = self.ws.accept(request)
         self.ws.send_response(response)
@@ -183,6 +188,7 @@ class Connection(asyncio.Protocol):
         if response.status_code != 101:
             self.transport.close()
             self.phase = Phase.CLOSED
+            self.endpoint.abandon(admitted)
             return
         self.phase = Phase.OPEN
         self.request = None

@@ -168,3 +168,55 @@ async def test_presence_contract(kind: str, request: pytest.FixtureRequest) -> N
     assert await stores[0].list("meeting:1") == []
     for b in brokers:
         await b.close()
+
+
+async def test_sockets_of_one_identity_are_capped_across_processes(make_broker: Factory) -> None:
+    first, second = await make_broker(), await make_broker()
+    stale = 30.0
+    # cap 3, claimed from both processes
+    assert await first.claim_socket("7", "a:1", 3, stale)
+    assert await second.claim_socket("7", "b:1", 3, stale)
+    assert await first.claim_socket("7", "a:2", 3, stale)
+    assert not await second.claim_socket("7", "b:2", 3, stale)
+    assert not await first.claim_socket("7", "a:3", 3, stale)
+    # a place already held is still held (claiming it again refreshes it)
+    assert await first.claim_socket("7", "a:1", 3, stale)
+    # another identity is not counted with them
+    assert await second.claim_socket("8", "b:3", 3, stale)
+    # a release, from any process, frees a place at once, for any process
+    await first.release_socket("7", "b:1")
+    assert await second.claim_socket("7", "b:4", 3, stale)
+    assert not await first.claim_socket("7", "a:5", 3, stale)
+    await first.release_socket("7", "no-such-connection")  # nothing happens
+
+
+async def test_sockets_not_touched_go_stale_and_touched_ones_stay(make_broker: Factory) -> None:
+    first, second = await make_broker(), await make_broker()
+    stale = 0.6
+    assert await first.claim_socket("7", "a:1", 2, stale)
+    assert await second.claim_socket("7", "b:1", 2, stale)
+    assert not await second.claim_socket("7", "b:2", 2, stale)
+    for _ in range(4):  # first keeps touching a:1 (heard just now); second's process died
+        await asyncio.sleep(0.25)
+        await first.touch_sockets({"7": {"a:1": 0.0}}, stale)
+    assert await second.claim_socket("7", "b:2", 2, stale)  # b:1 made way
+    assert not await first.claim_socket("7", "a:2", 2, stale)  # a:1 did not
+    # touched with the time since last heard: a silent tablet is stale although its
+    # process lives, and a place dropped as stale is counted again once touched
+    await first.touch_sockets({"7": {"a:1": 5.0}}, stale)
+    assert await first.claim_socket("7", "a:3", 2, stale)
+    await first.touch_sockets({"7": {"a:1": 0.0}}, stale)
+    assert not await second.claim_socket("7", "b:3", 3, stale)
+
+
+async def test_redis_socket_places_expire_with_their_cluster(redis_url: str,
+                                                             redis_prefix: str) -> None:
+    broker = RedisBroker(redis_url, prefix=redis_prefix)
+    await broker.start()
+    assert await broker.claim_socket("7", "a:1", 5, 12.0)
+    key = f"{redis_prefix}:sockets:7"
+    assert 0 < await broker.redis.ttl(key) <= 29
+    await broker.redis.expire(key, 100)
+    await broker.touch_sockets({"7": {"a:1": 0.0}}, 12.0)
+    assert 0 < await broker.redis.ttl(key) <= 29
+    await broker.close()

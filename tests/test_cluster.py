@@ -1,15 +1,23 @@
 """Many processes: three `phonghop serve` processes on different ports share PostgreSQL and
-Redis. A tablet on one sees a page change made through another, presence is merged, and
-logging out or sealing closes tablets on every process."""
+Redis. A tablet on one sees a page change made through another, presence is merged,
+logging out or sealing closes tablets on every process, and the cap on one person's sockets
+counts their sockets on every process."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import signal
+import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from meetings.db import Database
 from meetings.demo.seed import Demo, seed
@@ -23,19 +31,25 @@ from tests.wsclient import CommandError, Tablet, cookie_for
 pytestmark = pytest.mark.server
 
 
+def start_cluster(settings: Settings, tmp_path: Path, processes: list[subprocess.Popen[bytes]],
+                  extra_env: dict[str, str] | None = None) -> tuple[list[str], Demo]:
+    database = Database(settings.db_url)
+    demo = seed(database, BlobStore(settings.data_dir / "blobs"),
+                settings.data_dir / "keys", Passwords(fast=True))
+    database.dispose()
+    ports = []
+    for n in range(3):
+        port = free_port()
+        processes.append(start_server(settings, port, tmp_path / f"server-{n}.log", extra_env))
+        ports.append(port)
+    return [f"127.0.0.1:{p}" for p in ports], demo
+
+
 @pytest.fixture
 def cluster(postgres_settings: Settings, tmp_path: Path) -> Iterator[tuple[list[str], Demo]]:
-    database = Database(postgres_settings.db_url)
-    demo = seed(database, BlobStore(postgres_settings.data_dir / "blobs"),
-                postgres_settings.data_dir / "keys", Passwords(fast=True))
-    database.dispose()
-    processes, ports = [], []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
-        for n in range(3):
-            port = free_port()
-            processes.append(start_server(postgres_settings, port, tmp_path / f"server-{n}.log"))
-            ports.append(port)
-        yield [f"127.0.0.1:{p}" for p in ports], demo
+        yield start_cluster(postgres_settings, tmp_path, processes)
     finally:
         for process in processes:
             stop_server(process)
@@ -166,3 +180,89 @@ async def test_one_member_voting_through_every_process_at_once_is_counted_once(c
         for tablet in tablets:
             await tablet.close()
         await sec.aclose()
+
+
+async def refusal(host: str, cookie: str, meeting: int) -> tuple[int | None, dict[str, Any]]:
+    """Open a socket as the cookie's owner and ask to connect: (close code, first frame) if
+    it is refused, (None, the reply) if it is let in (then it is closed again)."""
+    ws = await websockets.connect(f"ws://{host}/ws", additional_headers={"Cookie": cookie},
+                                  open_timeout=20)
+    try:
+        with contextlib.suppress(websockets.ConnectionClosed):  # refused at once
+            await ws.send(json.dumps({"id": 1, "type": "connect",
+                                      "data": {"meeting_id": meeting}}))
+        first = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        if first.get("type") == "reply":
+            return None, first
+        with pytest.raises(websockets.ConnectionClosed):
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+        return ws.close_code, first
+    finally:
+        await ws.close()
+
+
+async def test_one_persons_sockets_are_capped_across_every_process(
+    postgres_settings: Settings, tmp_path: Path,
+) -> None:
+    """Cap 3: three sockets of one person spread over three processes; the fourth, on any
+    process, is closed with 4105; a socket closed frees its place for any process; a process
+    killed outright does not hold its sockets' places longer than the stale interval (a ping
+    interval plus 2 s)."""
+    quick = replace(postgres_settings, ws_ping_seconds=1.0, ws_timeout_seconds=60.0)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        hosts, demo = start_cluster(quick, tmp_path, processes,
+                                    {"PHONGHOP_MAX_SOCKETS_PER_USER": "3"})
+        meeting = demo.meeting_id
+        cookie = await cookie_for(f"http://{hosts[0]}", "uyvien1")
+        tablets = []
+        for host in hosts:
+            tablet = Tablet(f"ws://{host}/ws", cookie, meeting)
+            await tablet.connect()
+            tablets.append(tablet)
+        for host in hosts:
+            code, frame = await refusal(host, cookie, meeting)
+            assert code == 4105, (host, code, frame)
+            assert frame["error"] == "too_many_connections"
+            assert "tối đa 3" in frame["message_vi"] and "at most 3" in frame["message_en"]
+        # another person is not counted with them
+        other = await tablet_on(hosts[1], "uyvien2", meeting)
+        # the tablets let in carry on
+        assert await tablets[0].command("presence", {"mode": "browse", "page": 2}) == {"ok": True}
+        assert not any(t.closed.is_set() for t in tablets)
+        # one closed on process A: a new one is let in on process C (its place is freed as
+        # the server sees the socket go, a moment after the tablet has closed it)
+        await tablets[0].close()
+        for _ in range(20):
+            code, reply = await refusal(hosts[2], cookie, meeting)
+            if code is None:
+                break
+            await asyncio.sleep(0.1)
+        assert code is None and reply["data"]["snapshot"]["meeting"]["id"] == meeting
+        again = Tablet(f"ws://{hosts[2]}/ws", cookie, meeting)
+        await again.connect()
+        assert (await refusal(hosts[0], cookie, meeting))[0] == 4105
+        # process B dies (SIGKILL: no goodbye); its socket's place is held only until it
+        # is stale, then a new one is let in on process A
+        processes[1].send_signal(signal.SIGKILL)
+        processes[1].wait()
+        killed = asyncio.get_running_loop().time()
+        await asyncio.wait_for(tablets[1].closed.wait(), 10)
+        assert (await refusal(hosts[0], cookie, meeting))[0] == 4105  # at once: still held
+        while True:
+            code, _ = await refusal(hosts[0], cookie, meeting)
+            waited = asyncio.get_running_loop().time() - killed
+            if code is None:
+                break
+            assert code == 4105
+            assert waited < 8, "a killed process still holds its sockets' places"
+            await asyncio.sleep(0.3)
+        assert waited >= 2.5  # not freed before the stale interval (3 s)
+        late = Tablet(f"ws://{hosts[0]}/ws", cookie, meeting)
+        await late.connect()
+        for tablet in (tablets[2], again, late, other):
+            await tablet.close()
+    finally:
+        for process in processes:
+            stop_server(process)

@@ -1,12 +1,14 @@
 """Faults the server lives through: the document store's disk fills up during an upload (a
 clear error, nothing half-written, the server keeps serving); PostgreSQL restarts during a
 meeting (503 meanwhile, back by itself, nothing acknowledged lost); Redis restarts while three
-processes serve a meeting (tablets resume without a gap)."""
+processes serve a meeting (tablets resume without a gap); Redis is away when a tablet opens
+its socket (the cap on sockets per person falls back to this process's count)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import random
 import secrets
 import shutil
@@ -21,6 +23,8 @@ from pathlib import Path
 import httpx
 import pymupdf
 import pytest
+import redis
+import websockets
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
@@ -373,4 +377,79 @@ def test_logging_out_while_redis_is_away_ends_the_login_here_at_once(
         assert again.status_code == 401, again.text
     finally:
         private_redis.start()
+        stop_server(server)
+
+
+async def _refused(ws_url: str, cookie: str) -> tuple[bool, websockets.ClientConnection]:
+    """Open a socket: whether it is refused for too many connections (4105), and the socket
+    (closed if refused; a socket let in says nothing until asked)."""
+    ws = await websockets.connect(ws_url, additional_headers={"Cookie": cookie})
+    try:
+        first = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
+    except TimeoutError:
+        return False, ws
+    assert first["error"] == "too_many_connections", first
+    with pytest.raises(websockets.ConnectionClosed):
+        while True:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert ws.close_code == 4105
+    return True, ws
+
+
+@pytest.mark.server
+async def test_redis_away_when_a_tablet_opens_its_socket_fails_open_per_process(
+        private_redis: PrivateServer, postgres_settings: Settings, tmp_path: Path) -> None:
+    """Redis blinks as tablets connect: the room is not locked out. The process counts the
+    person's sockets on itself alone (cap 2 here) and says so in its log; once Redis is back
+    the sockets let in are counted in Redis again (touched), and after the resynchronisation
+    every process does after an outage, the cap is counted in Redis again."""
+    settings = replace(postgres_settings, redis_url=private_redis.url, redis_prefix="cap")
+    database = Database(settings.db_url)
+    seed(database, BlobStore(settings.data_dir / "blobs"), settings.data_dir / "keys",
+         Passwords(fast=True))
+    database.dispose()
+    log = tmp_path / "server.log"
+    server = start_server(settings, free_port(), log, {"PHONGHOP_MAX_SOCKETS_PER_USER": "2"})
+    base = f"http://127.0.0.1:{_port_of(server)}"
+    ws_url = base.replace("http", "ws") + "/ws"
+    held: list[websockets.ClientConnection] = []
+    try:
+        cookie = await cookie_for(base, "uyvien1")
+        async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie}) as me:
+            user_id = (await me.get("/api/me")).json()["user"]["id"]
+        private_redis.stop()
+        for _ in range(2):
+            refused, ws = await _refused(ws_url, cookie)
+            assert not refused  # let in although Redis cannot count
+            held.append(ws)
+        assert (await _refused(ws_url, cookie))[0]  # the process's own count still caps
+        assert "counted on this process only" in log.read_text()
+        private_redis.start()
+        keys = redis.Redis.from_url(private_redis.url)
+        deadline = time.monotonic() + 15
+        while keys.zcard(f"cap:sockets:{user_id}") != 2:  # touched into Redis again
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.2)
+        keys.close()
+        # back from the outage, the process has every tablet resynchronise (4004); they
+        # come back, and the cap is counted in Redis again
+        for ws in held:
+            await asyncio.wait_for(ws.wait_closed(), 20)
+            assert ws.close_code == 4004
+        held.clear()
+        deadline = time.monotonic() + 10
+        while len(held) < 2:
+            refused, ws = await _refused(ws_url, cookie)
+            if refused:  # a place not yet freed as the server sees its socket go
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+                continue
+            held.append(ws)
+        assert (await _refused(ws_url, cookie))[0]
+        keys = redis.Redis.from_url(private_redis.url)
+        assert keys.zcard(f"cap:sockets:{user_id}") == 2
+        keys.close()
+    finally:
+        for ws in held:
+            await ws.close()
         stop_server(server)

@@ -44,6 +44,9 @@ class Echo:
     def lost(self, conn: Connection) -> None:
         self.gone.set()
 
+    def abandon(self, admitted: Any) -> None:
+        pass
+
 
 async def test_a_late_answer_to_a_peer_that_has_gone_is_dropped() -> None:
     endpoint = Echo()
