@@ -1,0 +1,166 @@
+"""Nothing lost offline (issue 13 §3), in Debian's Chromium on an iPad-sized tablet with touch:
+with the network cut (Playwright's offline mode), a member writes a note, draws, and asks to
+speak; the tablet says it is offline since when and how much waits, keeps it all in IndexedDB,
+and refuses a ballot on the device with a clear reason. Meanwhile the secretary turns pages and
+the server is killed and restarted. When the network returns, everything written offline is on
+the server once, the tablet is on the room's page, and no ballot reached the server."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import LiveServer, require_tool, start_server, stop_server
+from tests.helpers import record_quorum
+from tests.test_browser import CHROMIUM, Walk, chromium, page_src
+from tests.test_browser_annotations import (
+    LOST_NETWORK,
+    ink,
+    line,
+    my_annotations,
+    open_page,
+    page_point,
+    pen_stroke,
+    pen_tap,
+)
+from tests.test_browser_reader import present, shot
+
+# What the tablet's outboxes hold in IndexedDB: {list id: number of items}.
+OUTBOX = """() => new Promise((resolve, reject) => {
+  const req = indexedDB.open('phonghop-outbox');
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const db = req.result;
+    if (!db.objectStoreNames.contains('lists')) { db.close(); resolve({}); return; }
+    const all = db.transaction('lists').objectStore('lists').getAll();
+    all.onsuccess = () => {
+      db.close();
+      resolve(Object.fromEntries(all.result.map((r) => [r.id, r.items.length])));
+    };
+  };
+})"""
+
+
+def until(check: Any, seconds: float = 20) -> Any:
+    """`check()` once it is truthy (the tablet sends in the background)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_what_a_member_does_offline_reaches_the_server_once_and_ballots_wait_for_nobody(
+        live_server: LiveServer, tmp_path: Path, artifacts: Path | None) -> None:
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    meeting_id = live_server.demo.meeting_id
+    with closing(live_server.session("thuky")) as sec, \
+            closing(live_server.session("uyvien1")) as mine, chromium() as browser:
+        assert sec.post(f"/api/meetings/{meeting_id}/start").status_code == 200
+        record_quorum(sec, meeting_id)
+        present(sec, meeting_id, page=1)
+        meeting = sec.get(f"/api/meetings/{meeting_id}").json()
+        document_id = meeting["items"][0]["documents"][0]["id"]
+        me = mine.get(f"/api/meetings/{meeting_id}").json()["me"]["user_id"]
+        walk = Walk(browser, live_server, artifacts)
+        tablet, cdp, frame = open_page(browser, live_server, walk, "uyvien1", meeting_id,
+                                       (810, 1080, 2))
+        conn = tablet.get_by_test_id("conn-state")
+        expect(conn).to_have_attribute("data-state", "live")
+        expect(tablet.get_by_test_id("conn-since")).to_have_count(0)
+
+        # A vote opens while the tablet is connected; then the network goes.
+        r = sec.post(f"/api/meetings/{meeting_id}/votes", json={"question": "Thông qua báo cáo?"})
+        assert r.status_code == 201, r.text
+        vote_id = r.json()["vote"]["id"]
+        expect(tablet.get_by_test_id("vote-question")).to_have_text("Thông qua báo cáo?")
+        tablet.context.set_offline(True)
+        expect(conn).to_have_attribute("data-state", re.compile("offline|reconnecting"))
+        expect(tablet.get_by_test_id("conn-since")).to_have_text(
+            re.compile(r"từ \d+ giờ \d+ phút"))
+
+        # Voting needs the connection: the buttons are off and say why; a tap sends nothing.
+        if not tablet.get_by_test_id("vote-yes").is_visible():
+            tablet.get_by_test_id("tool-vote").click()
+        expect(tablet.get_by_test_id("vote-offline")).to_have_text(
+            re.compile("Biểu quyết cần kết nối với máy chủ"))
+        expect(tablet.get_by_test_id("vote-yes")).to_be_disabled()
+        tablet.get_by_test_id("vote-yes").click(force=True)
+        shot(tablet, artifacts, "outbox-vote-offline-810x1080")
+        if tablet.get_by_test_id("sheet-close").is_visible():
+            tablet.get_by_test_id("sheet-close").click()
+
+        # Offline, the member draws, writes a note and asks to speak.
+        tablet.get_by_test_id("annot-tool-pen").click()
+        pen_stroke(cdp, line(page_point(frame, 0.2, 0.4), page_point(frame, 0.7, 0.42), 20))
+        expect(ink(tablet)).to_have_count(1)
+        tablet.get_by_test_id("annot-tool-note").click()
+        pen_tap(cdp, *page_point(frame, 0.8, 0.15))
+        note_text = "Đề nghị bổ sung số liệu quý III ặ ữ đ"
+        tablet.get_by_test_id("annot-editor-text").fill(note_text)
+        tablet.get_by_test_id("annot-editor-save").click()
+        expect(tablet.get_by_test_id("annot-note")).to_have_count(1)
+        tablet.get_by_test_id("tool-speakers").click()
+        tablet.get_by_test_id("speak-request").click()
+        expect(tablet.get_by_test_id("speak-unsent")).to_have_text(
+            re.compile("Phát biểu · đang chờ gửi"))
+        expect(tablet.get_by_test_id("speak-request")).to_have_count(0)
+        expect(conn).to_have_attribute("data-waiting", "3")
+        expect(tablet.get_by_test_id("conn-waiting")).to_have_text(re.compile("3 chờ gửi"))
+        shot(tablet, artifacts, "outbox-waiting-810x1080")
+        held = tablet.evaluate(OUTBOX)
+        assert held == {f"annotations.{me}": 2, f"speakers.{me}": 1}, held
+        assert my_annotations(mine, document_id) == []
+        tablet.get_by_test_id("sheet-close").click()
+
+        # Meanwhile the room moves on, and the server is killed and restarted.
+        present(sec, meeting_id, page=2)
+        present(sec, meeting_id, page=3)
+        stop_server(live_server.process)
+        live_server.process = start_server(live_server.settings, live_server.port,
+                                           tmp_path / "restarted.log")
+        present(sec, meeting_id, page=4)
+        assert mine.get(f"/api/meetings/{meeting_id}/speakers").json()["mine"] == []
+
+        # The network returns: the tablet reconnects, sends its outbox and follows the room.
+        tablet.context.set_offline(False)
+        expect(conn).to_have_attribute("data-state", "live")
+        expect(tablet.get_by_test_id("viewer-img")).to_have_attribute("src", page_src(4))
+        expect(tablet.get_by_test_id("conn-since")).to_have_count(0)
+        expect(conn).to_have_attribute("data-waiting", "0")
+        assert until(lambda: tablet.evaluate(OUTBOX) == {f"annotations.{me}": 0,
+                                                          f"speakers.{me}": 0})
+        tablet.wait_for_timeout(2500)  # anything sent twice would have landed by now
+
+        rows = my_annotations(mine, document_id)
+        assert sorted(r["kind"] for r in rows) == ["ink", "note"], rows
+        assert [r["data"]["text"] for r in rows if r["kind"] == "note"] == [note_text]
+        queue = sec.get(f"/api/meetings/{meeting_id}/speakers").json()["queue"]
+        assert [q["user_id"] for q in queue] == [me], queue
+        snap = sec.get(f"/api/meetings/{meeting_id}").json()
+        assert snap["open_vote"]["id"] == vote_id and snap["open_vote"]["cast"] == 0
+        # The tablet shows the request placed, and the vote open to it again.
+        tablet.get_by_test_id("tool-speakers").click()
+        expect(tablet.get_by_test_id("speak-waiting")).to_have_text(re.compile("số thứ tự 1"))
+        expect(tablet.get_by_test_id("speak-unsent")).to_have_count(0)
+        tablet.get_by_test_id("sheet-close").click()
+        tablet.get_by_test_id("tool-vote").click()
+        expect(tablet.get_by_test_id("vote-offline")).to_have_count(0)
+        expect(tablet.get_by_test_id("vote-yes")).to_be_enabled()
+        shot(tablet, artifacts, "outbox-back-810x1080")
+        errors = [e for e in walk.errors
+                  if not any(s in e for s in LOST_NETWORK)
+                  and not re.search(r"ERR_CONNECTION_REFUSED|Failed to load|Failed to fetch", e)]
+        assert errors == [], json.dumps(errors, ensure_ascii=False)
