@@ -164,3 +164,57 @@ def test_what_a_member_does_offline_reaches_the_server_once_and_ballots_wait_for
                   if not any(s in e for s in LOST_NETWORK)
                   and not re.search(r"ERR_CONNECTION_REFUSED|Failed to load|Failed to fetch", e)]
         assert errors == [], json.dumps(errors, ensure_ascii=False)
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_an_older_apps_outbox_moves_to_indexeddb_once_and_logout_wipes_the_outbox(
+        live_server: LiveServer) -> None:
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    meeting_id = live_server.demo.meeting_id
+    with closing(live_server.session("thuky")) as sec, \
+            closing(live_server.session("uyvien1")) as mine, chromium() as browser:
+        assert sec.post(f"/api/meetings/{meeting_id}/start").status_code == 200
+        present(sec, meeting_id, page=1)
+        document_id = sec.get(f"/api/meetings/{meeting_id}").json()[
+            "items"][0]["documents"][0]["id"]
+        me = mine.get(f"/api/meetings/{meeting_id}").json()["me"]["user_id"]
+        walk = Walk(browser, live_server, None)
+        tablet, cdp, frame = open_page(browser, live_server, walk, "uyvien1", meeting_id,
+                                       (810, 1080, 2))
+        tablet.get_by_test_id("annot-tool-pen").click()
+        pen_stroke(cdp, line(page_point(frame, 0.2, 0.4), page_point(frame, 0.7, 0.42), 20))
+        assert until(lambda: len(my_annotations(mine, document_id)) == 1)
+
+        # What an older version left in localStorage: one change, never sent.
+        tablet.evaluate("""([me, doc]) => {
+          const drawn = Object.entries(localStorage)
+            .filter(([k]) => k === `phonghop.annotations.${me}.${doc}`)
+            .flatMap(([, v]) => Object.values(JSON.parse(v)))[0];
+          const annotation = { ...drawn, id: 'a-legacyoutbox01', rev: 0 };
+          localStorage.setItem(`phonghop.annotations.outbox.${me}`, JSON.stringify([
+            { key: 'k-legacyoutbox01', op: 'put', annotation, document_id: doc }]));
+        }""", [me, document_id])
+        tablet.reload()
+        assert until(lambda: len(my_annotations(mine, document_id)) == 2)
+        expect(ink(tablet)).to_have_count(2)
+        assert tablet.evaluate(
+            f"() => localStorage.getItem('phonghop.annotations.outbox.{me}')") is None
+        assert until(lambda: tablet.evaluate(OUTBOX) == {f"annotations.{me}": 0,
+                                                          f"speakers.{me}": 0})
+        tablet.reload()  # moved once: nothing is sent again
+        expect(ink(tablet)).to_have_count(2)
+        tablet.wait_for_timeout(1500)
+        ids = [r["id"] for r in my_annotations(mine, document_id)]
+        assert len(ids) == 2 and "a-legacyoutbox01" in ids, ids
+
+        # Logging out deletes the outbox with the app's other databases, and the local copies.
+        tablet.get_by_test_id("logout").click()
+        tablet.wait_for_url(re.compile(r"/login"))
+        assert until(lambda: tablet.evaluate(
+            "async () => (await indexedDB.databases()).map((d) => d.name)") == [])
+        assert tablet.evaluate("""() => Object.keys(localStorage)
+          .filter((k) => k.startsWith('phonghop.annotations.'))""") == []
