@@ -120,6 +120,10 @@ def test_what_a_member_does_offline_reaches_the_server_once_and_ballots_wait_for
         expect(conn).to_have_attribute("data-waiting", "3")
         expect(tablet.get_by_test_id("conn-waiting")).to_have_text(re.compile("3 chờ gửi"))
         shot(tablet, artifacts, "outbox-waiting-810x1080")
+        tablet.set_viewport_size({"width": 1280, "height": 800})  # the same tablet, landscape
+        expect(tablet.get_by_test_id("conn-waiting")).to_be_visible()
+        shot(tablet, artifacts, "outbox-waiting-1280x800")
+        tablet.set_viewport_size({"width": 810, "height": 1080})
         held = tablet.evaluate(OUTBOX)
         assert held == {f"annotations.{me}": 2, f"speakers.{me}": 1}, held
         assert my_annotations(mine, document_id) == []
