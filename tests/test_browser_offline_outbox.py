@@ -29,7 +29,7 @@ from tests.test_browser_annotations import (
     pen_stroke,
     pen_tap,
 )
-from tests.test_browser_reader import present, shot
+from tests.test_browser_reader import device_page, present, shot
 
 # What the tablet's outboxes hold in IndexedDB: {list id: number of items}.
 OUTBOX = """() => new Promise((resolve, reject) => {
@@ -222,3 +222,71 @@ def test_an_older_apps_outbox_moves_to_indexeddb_once_and_logout_wipes_the_outbo
             "async () => (await indexedDB.databases()).map((d) => d.name)") == [])
         assert tablet.evaluate("""() => Object.keys(localStorage)
           .filter((k) => k.startsWith('phonghop.annotations.'))""") == []
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_ballot_whose_answer_was_lost_is_looked_up_when_the_connection_returns(
+        live_server: LiveServer, artifacts: Path | None) -> None:
+    """The ballot reaches the server, but the connection drops before its answer reaches the
+    tablet (the socket cut between the two, in Playwright's WebSocket route): the tablet says it
+    does not know yet, and once back it shows from the server that the ballot was recorded."""
+    require_tool(CHROMIUM)
+    from playwright.sync_api import WebSocketRoute, expect
+
+    expect.set_options(timeout=20_000)
+    meeting_id = live_server.demo.meeting_id
+    cut = {"armed": False, "done": False, "back": False}
+
+    def route(ws: WebSocketRoute) -> None:
+        if cut["done"] and not cut["back"]:
+            ws.close()  # the network is still down: every reconnection fails
+            return
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            if cut["armed"] and '"vote.cast"' in str(message):
+                cut["armed"] = False
+                cut["done"] = True
+            server.send(message)
+
+        def to_page(message: str | bytes) -> None:
+            if cut["done"] and not cut["back"]:
+                ws.close()  # the answer (and the ballot's publication) never arrive
+                server.close()
+                return
+            ws.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(to_page)
+
+    with closing(live_server.session("thuky")) as sec, chromium() as browser:
+        assert sec.post(f"/api/meetings/{meeting_id}/start").status_code == 200
+        record_quorum(sec, meeting_id)
+        walk = Walk(browser, live_server, artifacts)
+        # logged in on a page with no socket; the route is in place before the meeting opens
+        tablet = device_page(browser, live_server, walk, "uyvien1", "/login", 810, 1080, 2, True)
+        tablet.context.route_web_socket(re.compile(r"/ws$"), route)
+        tablet.goto(f"{live_server.url}/m/{meeting_id}")
+        expect(tablet.get_by_test_id("conn-state")).to_have_attribute("data-state", "live")
+        r = sec.post(f"/api/meetings/{meeting_id}/votes", json={"question": "Thông qua báo cáo?"})
+        assert r.status_code == 201, r.text
+        vote_id = r.json()["vote"]["id"]
+        expect(tablet.get_by_test_id("vote-question")).to_have_text("Thông qua báo cáo?")
+        if not tablet.get_by_test_id("vote-yes").is_visible():
+            tablet.get_by_test_id("tool-vote").click()
+        cut["armed"] = True
+        tablet.get_by_test_id("vote-yes").click()
+        expect(tablet.get_by_test_id("vote-unsure")).to_have_text(
+            re.compile("Mất kết nối trước khi máy chủ xác nhận phiếu"))
+        expect(tablet.get_by_test_id("vote-confirmation")).to_have_count(0)
+        assert sec.get(f"/api/meetings/{meeting_id}").json()["open_vote"]["cast"] == 1
+        shot(tablet, artifacts, "outbox-ballot-unsure-810x1080")
+        cut["back"] = True
+        expect(tablet.get_by_test_id("conn-state")).to_have_attribute("data-state", "live")
+        expect(tablet.get_by_test_id("vote-confirmation")).to_have_text(re.compile("Tán thành"))
+        expect(tablet.get_by_test_id("vote-unsure")).to_have_count(0)
+        expect(tablet.get_by_test_id("vote-not-recorded")).to_have_count(0)
+        expect(tablet.get_by_test_id("vote-yes")).to_have_count(0)
+        ballots = sec.get(f"/api/meetings/{meeting_id}").json()["open_vote"]
+        assert ballots["id"] == vote_id and ballots["cast"] == 1

@@ -102,8 +102,9 @@ export function VotePanel({ state, update, conn, connState = 'live' }) {
         : await post(`/api/votes/${vote.id}/ballots`, ballot);
       update((s) => applyPublication(s, { type: 'ballot.accepted', data: reply }));
     } catch (err) {
+      // The answer was lost, not the ballot refused: one notice says so (vote.unsure).
       if (err.error === 'disconnected' || err.error === 'network') setUnsure({ vote_id: vote.id });
-      setError(err);
+      else setError(err);
     } finally {
       setPending(null);
     }
@@ -136,7 +137,7 @@ export function VotePanel({ state, update, conn, connState = 'live' }) {
       ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
       ${away && html`<p class="notice notice-warn" data-testid="vote-absent">${t('vote.must_check_in')}</p>`}
       ${voter && withdrawn && html`<p class="notice notice-warn" data-testid="vote-withdrawn">${t('withdrawn.vote')}</p>`}
-      ${voter && !withdrawn && offline && (!vote.voted || proxies.some((x) => !x.voted)) && html`
+      ${voter && !withdrawn && offline && !unsure && (!vote.voted || proxies.some((x) => !x.voted)) && html`
         <p class="notice notice-warn" data-testid="vote-offline" role="alert">${t('vote.needs_connection')}</p>`}
       ${unsure && html`<p class="notice notice-info" data-testid="vote-unsure">${t('vote.unsure')}</p>`}
       ${answer === 'not_recorded' && !vote.voted && html`
