@@ -393,6 +393,9 @@ class SpeakerRequest(SQLModel, table=True):
     once the turn has started (the minutes' "Ý kiến phát biểu")."""
 
     __tablename__ = "speaker_requests"
+    # A tablet that asked while offline sends its request again until it hears back: the
+    # key it made then names the request, so a second arrival is answered, not added.
+    __table_args__ = (UniqueConstraint("meeting_id", "added_by", "request_key"),)
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     user_id: int = Field(foreign_key="users.id", index=True)
@@ -407,6 +410,7 @@ class SpeakerRequest(SQLModel, table=True):
     spoken_seconds: int | None = None
     added_by: int | None = None
     statement: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    request_key: str | None = Field(default=None, max_length=64)
 
 
 class OpinionStatus(StrEnum):

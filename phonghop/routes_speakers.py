@@ -3,12 +3,15 @@ publishes what it says happened."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from meetings.errors import invalid
+from meetings.events import Event
 from meetings.live import speakers
+from meetings.models import SpeakerRequest
 from phonghop.auth import parts
 from phonghop.responses import field_int, field_str, json_response, path_int, read_json
 
@@ -27,11 +30,20 @@ async def request_floor(request: Request) -> Response:
     data = await read_json(request)
     kind = field_str(data, "kind", default="speech")
     user_id = field_int(data, "user_id", optional=True)
-    row = await services.perform(
-        lambda s: speakers.request_to_speak(s, actor, meeting_id, kind=kind, user_id=user_id)
-    )
+    key = field_str(data, "key") if data.get("key") is not None else None
+    created: list[bool] = []
+
+    def ask(s: Session) -> tuple[SpeakerRequest, list[Event]]:
+        row, events = speakers.request_to_speak(s, actor, meeting_id, kind=kind,
+                                                user_id=user_id, key=key)
+        created.append(bool(events))
+        return row, events
+
+    row = await services.perform(ask)
+    # A key seen before: the same request, answered again (200, not 201: nothing was added).
     return json_response({"id": row.id, "user_id": row.user_id, "kind": row.kind,
-                          "status": row.status}, status=201)
+                          "status": row.status, "item_id": row.item_id, "key": row.request_key},
+                         status=201 if created[-1] else 200)
 
 
 async def reorder(request: Request) -> Response:

@@ -382,8 +382,7 @@ def test_one_member_two_tablets_in_step_offline_and_after_a_reload(
         ipad.context.set_offline(False)
         expect(ink(android)).to_have_count(3)
         expect(ipad.get_by_test_id("annot-waiting")).to_have_count(0)
-        ipad.wait_for_function("""() => Object.entries(localStorage).every(([k, v]) =>
-          !k.startsWith('phonghop.annotations.outbox.') || JSON.parse(v).length === 0)""")
+        expect(ipad.get_by_test_id("conn-state")).to_have_attribute("data-waiting", "0")
         ipad.wait_for_timeout(2000)  # anything sent twice would have landed by now
         kinds = sorted(r["kind"] for r in my_annotations(mine, document_id))
         assert kinds == ["ink", "ink", "ink", "note"], kinds

@@ -277,9 +277,22 @@ def request_to_speak(
     *,
     kind: str = SpeakerKind.SPEECH.value,
     user_id: int | None = None,
+    key: str | None = None,
 ) -> tuple[SpeakerRequest, list[Event]]:
     """Put someone on the list. A member or the chair asks for themself; the staff may put
-    anyone in the meeting on it, guests included (a guest speaks when invited)."""
+    anyone in the meeting on it, guests included (a guest speaks when invited).
+
+    `key` is the asker's idempotency key: a request with a key this person already used in this
+    meeting is answered with the request it made then (as it is now: perhaps done already) and
+    changes nothing, so a tablet's outbox may send it again until it hears back. A request that
+    arrives late goes on the list under the item current when it arrives."""
+    if key is not None and not (1 <= len(key) <= 64 and key.isascii() and key.isprintable()):
+        raise invalid(
+            "bad_key",
+            "Khóa của lượt đăng ký phải là chuỗi ký tự ASCII, từ 1 đến 64 ký tự.",
+            "The request's key must be 1 to 64 printable ASCII characters.",
+            field="key",
+        )
     if kind not in _KIND_RANK:
         raise invalid(
             "bad_kind",
@@ -313,8 +326,18 @@ def request_to_speak(
             "Guests and the secretary do not ask for the floor themselves; the chair or the "
             "secretary puts them on the list when invited.",
         )
-    _must_be_running(meeting)
     _lock_meeting(session, meeting_id)
+    if key is not None:
+        sent = session.exec(
+            select(SpeakerRequest).where(
+                SpeakerRequest.meeting_id == meeting_id,
+                SpeakerRequest.added_by == actor.user_id,
+                SpeakerRequest.request_key == key,
+            )
+        ).first()
+        if sent is not None:
+            return sent, []
+    _must_be_running(meeting)
     already = session.exec(
         select(SpeakerRequest).where(
             SpeakerRequest.meeting_id == meeting_id,
@@ -343,6 +366,7 @@ def request_to_speak(
         position=last + 1,
         requested_at=utcnow(),
         added_by=actor.user_id,
+        request_key=key,
     )
     session.add(row)
     session.flush()

@@ -141,6 +141,8 @@ export const STRINGS = {
   'conn.connecting': { vi: 'Đang kết nối…', en: 'Connecting…' },
   'conn.reconnecting': { vi: 'Đang kết nối lại…', en: 'Reconnecting…' },
   'conn.offline': { vi: 'Mất kết nối', en: 'Offline' },
+  'conn.since': { vi: 'từ {time}', en: 'since {time}' },
+  'conn.waiting': { vi: '{n} chờ gửi', en: '{n} unsent' },
   'conn.not_live': {
     vi: 'Chưa kết nối với phòng họp. Vui lòng chờ kết nối lại rồi thử lại.',
     en: 'Not connected to the meeting. Wait for the connection to return, then try again.',
@@ -288,6 +290,18 @@ export const STRINGS = {
     en: 'An accepted ballot cannot be changed.',
   },
   'vote.progress': { vi: '{cast}/{eligible} đã biểu quyết', en: '{cast}/{eligible} have voted' },
+  'vote.needs_connection': {
+    vi: 'Biểu quyết cần kết nối với máy chủ. Phiếu không được lưu trên máy để gửi sau; vui lòng chờ kết nối lại rồi biểu quyết.',
+    en: 'Voting needs the connection to the server. A ballot is never kept on the tablet to send later; wait for the connection to return, then vote.',
+  },
+  'vote.unsure': {
+    vi: 'Mất kết nối trước khi máy chủ xác nhận phiếu. Khi kết nối lại, máy sẽ cho biết phiếu đã được ghi nhận hay chưa.',
+    en: 'The connection dropped before the server confirmed the ballot. Once reconnected, the tablet shows whether it was recorded.',
+  },
+  'vote.not_recorded': {
+    vi: 'Phiếu chưa được ghi nhận. Vui lòng biểu quyết lại.',
+    en: 'The ballot was not recorded. Please vote again.',
+  },
   'vote.guest': { vi: 'Khách mời không biểu quyết', en: 'Guests do not vote' },
   'vote.secretary': { vi: 'Thư ký không biểu quyết', en: 'The secretary does not vote' },
   'vote.passed': { vi: 'Được thông qua', en: 'Passed' },
@@ -446,6 +460,11 @@ export const STRINGS = {
   'speakers.waiting_far': { vi: 'Đã đăng ký · {n} người đang chờ', en: 'Waiting · {n} in the queue' },
   'speakers.more': { vi: 'và {n} người nữa đang chờ', en: 'and {n} more waiting' },
   'speakers.withdraw': { vi: 'Rút đăng ký', en: 'Withdraw' },
+  'speakers.unsent': { vi: '{kind} · đang chờ gửi', en: '{kind} · waiting to be sent' },
+  'speakers.unsent_hint': {
+    vi: 'Đăng ký được lưu trên máy và sẽ tự động gửi khi có kết nối.',
+    en: 'The request is kept on this tablet and is sent by itself when the connection returns.',
+  },
   'speakers.give_floor': { vi: 'Mời phát biểu', en: 'Give the floor' },
   'speakers.end': { vi: 'Kết thúc lượt', en: 'End the turn' },
   'speakers.end_mine': { vi: 'Tôi đã phát biểu xong', en: 'I have finished' },

@@ -71,6 +71,11 @@ export class MeetingConnection {
     this.storageKey = `phonghop.positions.${meetingId}`;
     this.positions = this._loadPositions();
     this._online = () => this._retryNow();
+    // The browser knows it lost the network (Wi-Fi gone) before the socket's silence does:
+    // say so now, and do not take anything for sent over a socket that may be dead.
+    this._offline = () => {
+      if (!this.stopped && this.state !== ConnState.CLOSED) this._drop();
+    };
   }
 
   get live() {
@@ -79,12 +84,14 @@ export class MeetingConnection {
 
   start() {
     window.addEventListener('online', this._online);
+    window.addEventListener('offline', this._offline);
     this._open();
   }
 
   stop() {
     this.stopped = true;
     window.removeEventListener('online', this._online);
+    window.removeEventListener('offline', this._offline);
     clearTimeout(this.retryTimer);
     this._detach(1000, 'leaving');
     this._setState(ConnState.CLOSED);

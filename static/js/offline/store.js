@@ -1,4 +1,4 @@
-// What the tablet keeps for reading offline, and its deletion (issue 13 §1, §4): one Cache
+// What the tablet keeps for reading offline, and its deletion (issue 13 §1, §3, §4): one Cache
 // Storage cache of page images per meeting (`phonghop-meeting-<id>`) and, in IndexedDB, one
 // record per meeting saying until when it may be kept. Expired meetings go when the app
 // starts, with or without network; logging out (or a session the server ended) deletes
@@ -14,6 +14,9 @@ export const cacheName = (meetingId) => `${MEETING_PREFIX}${meetingId}`;
 // when the session ended must not make its cache or its database again.
 let closed = false;
 export const canKeep = () => !closed && 'caches' in window && 'indexedDB' in window;
+// The outboxes (offline/queue.js) need only IndexedDB, which plain http on the room's network has.
+export const mayStore = () => !closed && 'indexedDB' in window;
+export const OUTBOX_DB = 'phonghop-outbox';
 export function reopen() { closed = false; }
 
 function openDb() {
@@ -90,16 +93,22 @@ function deleteDatabase(name) {
   });
 }
 
-// Logging out: every cache (the meetings' pages, the app shell) and every database of the app.
+// Logging out: every cache (the meetings' pages, the app shell), every database of the app
+// (the outboxes too: what was not sent is not left for the next person on this tablet), and
+// the copies of my annotations an older version kept in localStorage.
 export async function wipeDevice() {
   closed = true;
   const work = [];
+  try {
+    Object.keys(localStorage).filter((k) => k.startsWith('phonghop.annotations.'))
+      .forEach((k) => localStorage.removeItem(k));
+  } catch { /* no localStorage */ }
   if ('caches' in window) {
     for (const name of await caches.keys().catch(() => [])) work.push(caches.delete(name));
   }
   if ('indexedDB' in window) {
     const listed = indexedDB.databases ? await indexedDB.databases().catch(() => []) : [];
-    const names = new Set([DB_NAME, ...listed.map((d) => d.name).filter(Boolean)]);
+    const names = new Set([DB_NAME, OUTBOX_DB, ...listed.map((d) => d.name).filter(Boolean)]);
     names.forEach((name) => work.push(deleteDatabase(name)));
   }
   await Promise.allSettled(work);

@@ -5,7 +5,7 @@
 // until I turn a page myself (browse mode); one tap brings me back. The server hears which
 // mode and page I am on (presence).
 
-import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useMemo, useRef, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
 import {
@@ -16,6 +16,7 @@ import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { AgendaList } from './agenda.js';
 import { AnnotatedViewer } from './annotations/annotated-viewer.js';
+import { Outbox } from './annotations/outbox.js';
 import { AgendaNews } from './agenda-news.js';
 import { Console } from './console.js';
 import { icon } from './icons.js';
@@ -23,9 +24,22 @@ import { MeetingSearch } from './meeting-search.js';
 import { NotesPanel } from './notes-panel.js';
 import { ReplyBox } from '../ui/reply-box.js';
 import { SpeakersPanel } from './speakers-panel.js';
+import { useSpeakerOutbox } from './speaker-outbox.js';
 import { useMeeting } from './use-meeting.js';
 import { VotePanel } from './vote-panel.js';
 import { OfflineStatus, offlineText, useOfflineCopy } from '../offline/prefetch.js';
+
+// How many changes an outbox holds, kept current.
+function useWaiting(outbox) {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (!outbox) return undefined;
+    setN(outbox.pending().length);
+    outbox.ready.then(() => setN(outbox.pending().length));
+    return outbox.subscribe(setN);
+  }, [outbox]);
+  return n;
+}
 
 function TerminalBanner({ code, meetingId }) {
   const known = [4100, 4101, 4102, 4105].includes(code);
@@ -199,7 +213,12 @@ function ToolButton({ name, label, sheet, setSheet, testid, iconName, extra = nu
 }
 
 export function TabletPage({ id }) {
-  const { state, update, connState, terminal, loadError, liveCount, conn, listen } = useMeeting(id);
+  const { state, update, connState, lostAt, terminal, loadError, liveCount, conn, listen } = useMeeting(id);
+  // What this tablet did and the server has not yet acknowledged (issue 13 §3).
+  const userId = state?.me?.user_id ?? null;
+  const annotOutbox = useMemo(() => (userId ? new Outbox(userId) : null), [userId]);
+  const annotWaiting = useWaiting(annotOutbox);
+  const speakerOutbox = useSpeakerOutbox({ meetingId: id, userId, liveCount });
   useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [sheet, setSheet] = useSheet(state);
@@ -271,7 +290,8 @@ export function TabletPage({ id }) {
     <${AppHeader} title=${meeting.title}
       subtitle=${`${meeting.body || ''} · ${t('tablet.you_are', { name: me.full_name, role: roleLabel(me.role) })}`}>
       <${StatusBadge} status=${meeting.status} />
-      <${ConnBadge} state=${terminal ? 'closed' : connState} />
+      <${ConnBadge} state=${terminal ? 'closed' : connState} since=${lostAt}
+        waiting=${annotWaiting + speakerOutbox.waiting.length} />
     </${AppHeader}>
     ${terminal && html`<${TerminalBanner} code=${terminal} meetingId=${id} />`}
     <${AgendaNews} state=${state} update=${update} />
@@ -316,7 +336,7 @@ export function TabletPage({ id }) {
             setSheet=${setSheet} testid="tool-console" iconName="console" />`}
           ${!terminal && html`<${CheckIn} state=${state} />`}
         </div>
-        <${AnnotatedViewer} me=${me} annotating=${annotating} meeting=${{ conn, liveCount, listen }}
+        <${AnnotatedViewer} me=${me} outbox=${annotOutbox} annotating=${annotating} meeting=${{ conn, liveCount, listen }}
           participants=${state.participants} presented=${mayPresent && doc && presentedDoc === doc.id
             && presentation.page === page ? presentation : null}
           doc=${doc} page=${page} onPage=${turnTo} canSwipe=${view.mode === 'browse' || !presentedDoc}
@@ -341,8 +361,9 @@ export function TabletPage({ id }) {
           <button type="button" class="btn btn-tool" data-testid="sheet-close" aria-label=${t('reader.close')}
             title=${t('reader.close')} onClick=${() => setSheet(null)}>${icon('close')}</button>
         </div>`}
-        <div class=${part('vote')}><${VotePanel} state=${state} update=${update} conn=${conn} /></div>
-        <div class=${part('speakers')}><${SpeakersPanel} state=${state} /></div>
+        <div class=${part('vote')}><${VotePanel} state=${state} update=${update} conn=${conn}
+          connState=${terminal ? 'closed' : connState} /></div>
+        <div class=${part('speakers')}><${SpeakersPanel} state=${state} outbox=${speakerOutbox} /></div>
         ${staff && html`<div class=${part('console')}><${Console} state=${state} update=${update}
           viewing=${view.viewing} conn=${conn} /></div>`}
         <div class=${part('notes')}><${NotesPanel} state=${state} update=${update} doc=${doc} page=${page}

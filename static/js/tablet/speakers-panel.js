@@ -93,7 +93,8 @@ function Statements({ turns }) {
     </section>`;
 }
 
-export function SpeakersPanel({ state }) {
+// `outbox`: the requests to speak this tablet has not yet had acknowledged (speaker-outbox.js).
+export function SpeakersPanel({ state, outbox }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
   const sp = state.speakers || { queue: [], current: null, default_seconds: 180, waiting: 0 };
@@ -121,7 +122,8 @@ export function SpeakersPanel({ state }) {
       setBusy(null);
     }
   };
-  const ask = (kind) => run(`ask-${kind}`, () => post(`/api/meetings/${meeting.id}/speakers`, { kind }));
+  const ask = (kind) => run(`ask-${kind}`, () => outbox.ask(kind));
+  const unsent = (kind) => outbox.waiting.some((c) => c.kind === kind);
   const withdraw = (id) => run(`withdraw-${id}`, () => del(`/api/speakers/${id}`));
   const floor = (id) => run(`floor-${id}`, () => post(`/api/speakers/${id}/floor`));
   const end = (id) => run(`end-${id}`, () => post(`/api/speakers/${id}/end`));
@@ -168,18 +170,20 @@ export function SpeakersPanel({ state }) {
           ${t('speakers.more', { n: sp.waiting - queue.length })}</p>`}` : html`<p class="muted small">${t('speakers.queue_empty')}</p>`}
       ${running && VOTER_ROLES.includes(me.role) && html`
         <div class="row wrap">
-          ${!mine.some((q) => q.kind === 'speech') && !speakingNow && html`
+          ${!mine.some((q) => q.kind === 'speech') && !unsent('speech') && !speakingNow && html`
             <button type="button" class="btn btn-primary" data-testid="speak-request"
               disabled=${busy !== null} onClick=${() => ask('speech')}>✋ ${t('speakers.request')}</button>`}
-          ${!mine.some((q) => q.kind === 'point_of_order') && html`
+          ${!mine.some((q) => q.kind === 'point_of_order') && !unsent('point_of_order') && html`
             <button type="button" class="btn" data-testid="speak-order"
               disabled=${busy !== null} onClick=${() => ask('point_of_order')}>${t('speakers.request_order')}</button>`}
           ${mine.map((q) => html`<span key=${q.id} class="badge badge-ok" data-testid="speak-waiting">
             ${place(q)}</span>`)}
+          ${outbox.waiting.map((c) => html`<span key=${c.key} class="badge badge-warn" data-testid="speak-unsent"
+            data-kind=${c.kind} title=${t('speakers.unsent_hint')}>${t('speakers.unsent', { kind: kindLabel(c.kind) })}</span>`)}
         </div>`}
       ${running && me.role === 'guest' && html`<p class="muted small" data-testid="speak-guest">${t('speakers.guest')}</p>`}
       ${staff && html`<p class="muted small">${t('speakers.default', { s: clock(sp.default_seconds) })}</p>`}
       <${Statements} turns=${turns} />
-      <${ErrorBox} error=${error} testid="speakers-error" />
+      <${ErrorBox} error=${error || outbox.refused} testid="speakers-error" />
     </section>`;
 }

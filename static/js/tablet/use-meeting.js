@@ -15,6 +15,8 @@ export function useMeeting(meetingId, { device } = {}) {
   const [terminal, setTerminal] = useState(null);
   const [loadError, setLoadError] = useState(null);
   const [liveCount, setLiveCount] = useState(0);
+  // When the live connection was lost (ms), null while live or before it first was.
+  const [lostAt, setLostAt] = useState(null);
   const held = useRef({ state: null, conn: null, listeners: new Set() });
 
   // Every change goes through here, so publications apply to the latest state in order.
@@ -61,7 +63,12 @@ export function useMeeting(meetingId, { device } = {}) {
           held.current.listeners.forEach((fn) => fn(pub));
         },
         onPresence: (data) => update((s) => s && { ...s, presence: data.connections }),
-        onState: setConnState,
+        onState: (next) => {
+          setConnState(next);
+          if (next === ConnState.LIVE) setLostAt(null);
+          else if (held.current.wasLive) setLostAt((at) => at ?? Date.now());
+          if (next === ConnState.LIVE) held.current.wasLive = true;
+        },
         onLive: () => setLiveCount((n) => n + 1),
         onTerminal: (code) => {
           setTerminal(code);
@@ -86,7 +93,7 @@ export function useMeeting(meetingId, { device } = {}) {
   }, [meetingId]);
 
   return {
-    state, update, connState, terminal, loadError, liveCount,
+    state, update, connState, lostAt, terminal, loadError, liveCount,
     conn: () => held.current.conn,
     // listen(fn) → stop(): fn(publication) for every publication from now on.
     listen: useCallback((fn) => {

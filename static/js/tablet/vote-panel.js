@@ -1,8 +1,12 @@
 // The vote as a participant sees it: the question and three big buttons for the chair and
 // members (and a second ballot for each absent member whose proxy they hold), the progress
 // for everyone, then the result. A ballot is final.
+// A ballot is never queued on the tablet (issue 13 §3): without the live connection the buttons
+// are disabled and say why; a ballot sent shows "đang gửi" until the server answers, and one
+// whose answer was lost with the connection is looked up in the snapshot the reconnection
+// brings: recorded, or not (and the member votes again).
 
-import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
 import { applyPublication, isAway, lastClosedVote, VOTER_ROLES } from '../meeting-state.js';
@@ -11,7 +15,7 @@ import { CHOICES, VoteResult } from '../ui/vote-result.js';
 
 // One ballot: mine, or (with `forName`) the one I cast as an absent member's proxy.
 // `cast` is what the server has accepted for it: {voted, choice, marks}.
-function Ballot({ vote, cast, onCast, pending, forName = null }) {
+function Ballot({ vote, cast, onCast, pending, offline = false, forName = null }) {
   if (cast.voted || cast.choice || cast.marks) {
     const options = vote.options || [];
     const names = cast.marks ? cast.marks.map((i) => options[i]).join(', ') || '—' : '';
@@ -27,18 +31,21 @@ function Ballot({ vote, cast, onCast, pending, forName = null }) {
         <p class="muted small">${t('vote.final')}</p>
       </div>`;
   }
-  if ((vote.options || []).length) return html`<${Marks} vote=${vote} onCast=${onCast} pending=${pending} />`;
+  if ((vote.options || []).length) {
+    return html`<${Marks} vote=${vote} onCast=${onCast} pending=${pending} offline=${offline} />`;
+  }
   return html`
     <div class="ballot-buttons" role="group" aria-label=${forName ? t('vote.proxy_for', { name: forName }) : vote.question}>
       ${CHOICES.map((c) => html`
         <button type="button" key=${c} class=${`btn btn-vote vote-${c}`} data-testid=${`vote-${c}`}
-          disabled=${pending !== null} onClick=${() => onCast(c)}>
+          disabled=${pending !== null || offline} title=${offline ? t('vote.needs_connection') : null}
+          onClick=${() => onCast(c)}>
           ${pending === c ? t('vote.sending') : t(`choice.${c}`)}</button>`)}
     </div>`;
 }
 
 // An election: a box per option, between min_marks and max_marks of them.
-function Marks({ vote, onCast, pending }) {
+function Marks({ vote, onCast, pending, offline }) {
   const [marked, setMarked] = useState([]);
   const toggle = (i) => setMarked((m) => (m.includes(i) ? m.filter((x) => x !== i)
     : m.length < vote.max_marks ? [...m, i] : m));
@@ -51,21 +58,40 @@ function Marks({ vote, onCast, pending }) {
           <input type="checkbox" data-testid=${`mark-${i}`} checked=${marked.includes(i)}
             onChange=${() => toggle(i)} /> ${o}</label>`)}
       <button type="button" class="btn btn-primary btn-block" data-testid="vote-submit-marks"
-        disabled=${pending !== null || !ok} onClick=${() => onCast({ marks: marked.slice().sort((a, b) => a - b) })}>
+        disabled=${pending !== null || !ok || offline} onClick=${() => onCast({ marks: marked.slice().sort((a, b) => a - b) })}>
         ${pending === 'marks' ? t('vote.sending') : t('vote.submit_marks')}</button>
     </div>`;
 }
 
-export function VotePanel({ state, update, conn }) {
+// `connState`: the meeting's connection (realtime.js ConnState); a ballot needs it live.
+export function VotePanel({ state, update, conn, connState = 'live' }) {
   // Which ballot is on its way ('me' or the absent member's id) and with what.
   const [pending, setPending] = useState(null);
   const [error, setError] = useState(null);
+  // A ballot sent whose answer the connection lost: {vote_id}, until the server says.
+  const [unsure, setUnsure] = useState(null);
+  // What the server said of it once back: 'recorded' or 'not_recorded'.
+  const [answer, setAnswer] = useState(null);
   const vote = state.open_vote;
   const role = state.me.role;
+  const offline = connState !== 'live';
+  // Back online: the snapshot (or the missed publications) says whether the ballot got there.
+  useEffect(() => {
+    if (offline || !unsure) return;
+    if (!vote || vote.id !== unsure.vote_id) {
+      setUnsure(null);
+      return;
+    }
+    setAnswer(vote.voted ? 'recorded' : 'not_recorded');
+    setUnsure(null);
+    setError(null);
+  }, [offline, vote?.id, vote?.voted]);
 
   async function cast(choice, forUser = null) {
+    if (offline) return; // never queued: the buttons say so
     setPending({ who: forUser ?? 'me', what: typeof choice === 'string' ? choice : 'marks' });
     setError(null);
+    setAnswer(null);
     const ballot = { ...(typeof choice === 'string' ? { choice } : choice),
       ...(forUser ? { for_user: forUser } : {}) };
     try {
@@ -76,7 +102,9 @@ export function VotePanel({ state, update, conn }) {
         : await post(`/api/votes/${vote.id}/ballots`, ballot);
       update((s) => applyPublication(s, { type: 'ballot.accepted', data: reply }));
     } catch (err) {
-      setError(err);
+      // The answer was lost, not the ballot refused: one notice says so (vote.unsure).
+      if (err.error === 'disconnected' || err.error === 'network') setUnsure({ vote_id: vote.id });
+      else setError(err);
     } finally {
       setPending(null);
     }
@@ -109,15 +137,20 @@ export function VotePanel({ state, update, conn }) {
       ${vote.kind && html`<p class="muted small" data-testid="vote-kind">${t(`vote.kind_${vote.kind}`)}</p>`}
       ${away && html`<p class="notice notice-warn" data-testid="vote-absent">${t('vote.must_check_in')}</p>`}
       ${voter && withdrawn && html`<p class="notice notice-warn" data-testid="vote-withdrawn">${t('withdrawn.vote')}</p>`}
+      ${voter && !withdrawn && offline && !unsure && (!vote.voted || proxies.some((x) => !x.voted)) && html`
+        <p class="notice notice-warn" data-testid="vote-offline" role="alert">${t('vote.needs_connection')}</p>`}
+      ${unsure && html`<p class="notice notice-info" data-testid="vote-unsure">${t('vote.unsure')}</p>`}
+      ${answer === 'not_recorded' && !vote.voted && html`
+        <p class="notice notice-warn" data-testid="vote-not-recorded">${t('vote.not_recorded')}</p>`}
       ${voter && !away && !withdrawn && html`<div class="ballot" data-testid="own-ballot">
         ${proxies.length > 0 && html`<h3 class="ballot-title">${t('vote.own_ballot')}</h3>`}
-        <${Ballot} vote=${vote} cast=${mine} onCast=${(c) => cast(c)} pending=${pendingFor('me')} />
+        <${Ballot} vote=${vote} cast=${mine} onCast=${(c) => cast(c)} pending=${pendingFor('me')} offline=${offline} />
       </div>`}
       ${proxies.map((x) => html`
         <div class="ballot ballot-proxy" key=${x.user_id} data-testid=${`proxy-ballot-${x.user_id}`}>
           <h3 class="ballot-title">${t('vote.proxy_for', { name: x.full_name })}</h3>
           <${Ballot} vote=${vote} cast=${x} forName=${x.full_name} onCast=${(c) => cast(c, x.user_id)}
-            pending=${pendingFor(x.user_id)} />
+            pending=${pendingFor(x.user_id)} offline=${offline} />
         </div>`)}
       ${role === 'guest' && html`<p class="notice notice-info" data-testid="vote-guest">${t('vote.guest')}</p>`}
       ${role === 'secretary' && html`<p class="muted">${t('vote.secretary')}</p>`}

@@ -42,10 +42,11 @@ function textRect({ x, y, to }) {
 // `meeting`: {conn, liveCount, listen} from use-meeting.js; `presented`: {document_id, page}
 // when I may present and this is the presented page, else null.
 export function AnnotatedViewer({
-  me, doc, page, annotating, meeting, participants, presented, children, ...viewerProps
+  me, doc, page, annotating, meeting, participants, presented, children, outbox: given = null, ...viewerProps
 }) {
   const tools = useTools();
-  const outbox = useMemo(() => new Outbox(me.user_id), [me.user_id]);
+  // The page's outbox (so the header counts what waits), or one of its own.
+  const outbox = useMemo(() => given || new Outbox(me.user_id), [given, me.user_id]);
   const book = useAnnotationBook({ documentId: doc?.id ?? null, userId: me.user_id, outbox });
   const sync = useAnnotationSync({ doc, book, outbox, meeting });
   const marks = usePresenterMarks(meeting.listen);

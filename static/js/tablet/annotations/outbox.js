@@ -1,29 +1,21 @@
 // The changes this device has made and the server has not yet acknowledged, kept in
-// localStorage so that a tablet that loses the network, or is closed, sends them later.
-// Each change has its idempotency key from the moment it is made: sending it twice (a reply
-// lost on the way back) is answered `duplicate` and changes nothing.
+// IndexedDB (offline/queue.js) so that a tablet that loses the network, or is closed, sends
+// them later; what an older version kept in localStorage moves there once. Each change has its
+// idempotency key from the moment it is made: sending it twice (a reply lost on the way back)
+// is answered `duplicate` and changes nothing.
 
+import { StoredList } from '../../offline/queue.js';
 import { randomId } from './ids.js';
 
 export class Outbox {
   constructor(userId) {
-    this.key = `phonghop.annotations.outbox.${userId}`;
-    this.items = this._load();
-    this.listeners = new Set();
+    this.list = new StoredList(`annotations.${userId}`,
+      { legacyKey: `phonghop.annotations.outbox.${userId}` });
+    this.ready = this.list.ready;
   }
 
-  _load() {
-    try {
-      const v = JSON.parse(localStorage.getItem(this.key) || '[]');
-      return Array.isArray(v) ? v : [];
-    } catch {
-      return [];
-    }
-  }
-
-  _save() {
-    try { localStorage.setItem(this.key, JSON.stringify(this.items)); } catch { /* kept in memory */ }
-    this.listeners.forEach((fn) => fn(this.items.length));
+  get items() {
+    return this.list.items;
   }
 
   // A put replaces a put of the same annotation still waiting (only the latest state is
@@ -31,9 +23,7 @@ export class Outbox {
   add(op, annotation) {
     const change = { key: `k-${randomId(12)}`, op, annotation: op === 'delete' ? { id: annotation.id } : annotation,
       document_id: annotation.document_id };
-    this.items = this.items.filter((c) => c.annotation.id !== annotation.id || c.sending);
-    this.items.push(change);
-    this._save();
+    this.list.replace([...this.items.filter((c) => c.annotation.id !== annotation.id || c.sending), change]);
     return change;
   }
 
@@ -43,12 +33,10 @@ export class Outbox {
 
   done(keys) {
     const gone = new Set(keys);
-    this.items = this.items.filter((c) => !gone.has(c.key));
-    this._save();
+    this.list.replace(this.items.filter((c) => !gone.has(c.key)));
   }
 
   subscribe(fn) {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.list.subscribe(fn);
   }
 }

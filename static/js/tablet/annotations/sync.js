@@ -1,7 +1,8 @@
 // My annotations kept in step with the server: the document's annotations (and my unplaced
 // ones) fetched when it opens and after every reconnect; the outbox sent over the open
 // WebSocket (`annotation.change`), or as one HTTP batch when the socket is not up, and again
-// whenever the socket comes back or the browser is back online; `annotation.saved` and
+// whenever the socket comes back, the browser is back online, the page is shown again, or on a
+// timer while anything waits; `annotation.saved` and
 // `annotation.deleted` from my other devices and from those who share with me applied at
 // once (my own device's echo is skipped: I drew it already).
 
@@ -11,6 +12,7 @@ import { deviceId } from './ids.js';
 
 const BATCH = 200;
 const RETRY_MS = 5000;
+const TICK_MS = 15000;
 
 const wire = ({ key, op, annotation }) => ({ key, op, annotation });
 // The server saw the change and refused it (it will refuse it again), as opposed to a lost
@@ -38,7 +40,7 @@ export function useAnnotationSync({ doc, book, outbox, meeting }) {
       const numbers = (r.versions || []).map((v) => v.number);
       if (current && numbers.length) setVersion(Math.max(...numbers));
     }, () => {});
-    get(`/api/documents/${doc.id}/annotations`).then((r) => {
+    Promise.all([get(`/api/documents/${doc.id}/annotations`), outbox.ready]).then(([r]) => {
       if (!current) return;
       const pending = new Set(outbox.pending(doc.id).map((c) => c.annotation.id));
       book.load(r.annotations || [], pending);
@@ -112,12 +114,19 @@ export function useAnnotationSync({ doc, book, outbox, meeting }) {
         if (again) { again = false; flush(); }
       }
     };
+    // No Background Sync on iPad Safari: the outbox is sent when the network or the page
+    // comes back, and on a timer while anything waits.
     const stop = outbox.subscribe(() => flush());
+    const visible = () => { if (document.visibilityState === 'visible') flush(); };
+    const tick = setInterval(() => { if (outbox.pending().length) flush(); }, TICK_MS);
     window.addEventListener('online', flush);
+    document.addEventListener('visibilitychange', visible);
     flush();
     return () => {
       stop();
       window.removeEventListener('online', flush);
+      document.removeEventListener('visibilitychange', visible);
+      clearInterval(tick);
       clearTimeout(timer);
     };
   }, [outbox, meeting.liveCount]);
