@@ -17,6 +17,10 @@ import { canKeep, forgetMeeting, meetingCache, writeRecord } from './store.js';
 
 const PARALLEL = 2; // pages fetched at once: a roomful of tablets shares the server
 const PAGE_PATH = /\/api\/documents\/(\d+)\/pages\/\d+/;
+// The pages the newest run for each meeting means to keep. A run the next one replaced (the
+// agenda changed: a document withdrawn, the member excluded from an item) may still have a
+// page on its way: once it lands, it stays only if the newest run wants it.
+const latestPlan = new Map();
 
 // The agenda's items in the order their documents are saved: the current item (or the
 // first), the ones after it, then the ones before.
@@ -34,11 +38,11 @@ function pagesToSave(ordered, width) {
   for (const item of ordered) {
     const docs = (item.documents || []).filter((d) => !d.withdrawn_at && d.page_count);
     for (const doc of docs) {
-      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, width), itemId: item.id, thumb: false });
+      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, width), itemId: item.id, docId: doc.id, thumb: false });
     }
     if (width === THUMB) continue;
     for (const doc of docs) {
-      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, THUMB), itemId: item.id, thumb: true });
+      for (let n = 1; n <= doc.page_count; n += 1) out.push({ url: at(doc, n, THUMB), itemId: item.id, docId: doc.id, thumb: true });
     }
   }
   return out;
@@ -102,6 +106,7 @@ export function useOfflineCopy(state) {
       navigator.storage?.persist?.().catch(() => {});
       let pages = pagesToSave(ordered, width);
       let planned = new Set(pages.map((p) => p.url));
+      latestPlan.set(meetingId, planned);
       const current = new Map(ordered.flatMap((i) => (i.documents || []).map((d) => [d.id, d])));
       const cache = await meetingCache(meetingId);
       if (!cache) return;
@@ -125,6 +130,7 @@ export function useOfflineCopy(state) {
         const two = new Set(ordered.slice(0, 2).map((i) => i.id));
         pages = pages.filter((p) => two.has(p.itemId));
         planned = new Set(pages.map((p) => p.url));
+        latestPlan.set(meetingId, planned);
         for (const request of await cache.keys()) if (!planned.has(request.url)) await cache.delete(request);
         have.forEach((u) => { if (!planned.has(u)) have.delete(u); });
         counted = new Set(pages.filter((p) => !p.thumb).map((p) => p.url));
@@ -132,8 +138,11 @@ export function useOfflineCopy(state) {
       };
       const queue = pages.filter((p) => !have.has(p.url));
       let at = 0;
+      // A document the server refused a page of (the member excluded from its item, the
+      // document withdrawn) is not asked for again in this run: the new agenda is on its way.
+      const refused = new Set();
       const next = () => {
-        while (at < queue.length && !planned.has(queue[at].url)) at += 1;
+        while (at < queue.length && (!planned.has(queue[at].url) || refused.has(queue[at].docId))) at += 1;
         return at < queue.length ? queue[at++] : null;
       };
       let full = false;
@@ -148,7 +157,11 @@ export function useOfflineCopy(state) {
             missed(); // the network went: what is saved stays
             continue;
           }
-          if (!response.ok) { missed(); continue; }
+          if (!response.ok) {
+            if (response.status === 403 || response.status === 404) refused.add(p.docId);
+            missed();
+            continue;
+          }
           // A page made for one viewer (the meeting turned confidential meanwhile): not kept.
           if ((response.headers.get('cache-control') || '').includes('no-store')) { secret = true; break; }
           try {
@@ -162,8 +175,13 @@ export function useOfflineCopy(state) {
             report({ ...progress });
             continue;
           }
-          // Given up while it came (space ran short meanwhile): it does not stay.
-          if (!planned.has(p.url)) { await cache.delete(p.url); continue; }
+          // Given up while it came (space ran short, or a newer run no longer wants it): it
+          // does not stay.
+          if (stopped ? !latestPlan.get(meetingId)?.has(p.url) : !planned.has(p.url)) {
+            await cache.delete(p.url);
+            continue;
+          }
+          if (stopped) break;
           have.add(p.url);
           if (p.thumb) continue;
           progress.done += 1;
