@@ -74,6 +74,7 @@ APP_PAGES = [
     "/admin/bodies",
     "/admin/bodies/{body_id:int}",
     "/admin/audit",
+    "/admin/import",
 ]
 
 SECURITY_HEADERS = [

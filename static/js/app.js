@@ -17,6 +17,7 @@ import { OpinionPage, OpinionsPage } from './pages/opinions.js';
 import { AdminUsersPage } from './admin/users.js';
 import { AdminBodiesPage, AdminBodyPage } from './admin/bodies.js';
 import { AdminAuditPage } from './admin/audit.js';
+import { AdminImportPage } from './admin/imports.js';
 import { startOffline } from './offline/install.js';
 
 const ROUTES = [
@@ -36,6 +37,7 @@ const ROUTES = [
   [/^\/admin\/bodies$/, AdminBodiesPage],
   [/^\/admin\/bodies\/(\d+)$/, AdminBodyPage],
   [/^\/admin\/audit$/, AdminAuditPage],
+  [/^\/admin\/import$/, AdminImportPage],
 ];
 
 function NotFound() {

@@ -11,6 +11,7 @@ const TABS = [
   ['users', '/admin/users'],
   ['bodies', '/admin/bodies'],
   ['audit', '/admin/audit'],
+  ['import', '/admin/import'],
 ];
 
 export function AdminFrame({ tab, title, children }) {

@@ -12,6 +12,17 @@ export const ADMIN = {
   'admin.tab.users': { vi: 'Người dùng', en: 'Users' },
   'admin.tab.bodies': { vi: 'Cơ quan', en: 'Bodies' },
   'admin.tab.audit': { vi: 'Nhật ký quản trị', en: 'Audit log' },
+  'admin.tab.import': { vi: 'Nhập hồ sơ lưu trữ', en: 'Import archives' },
+  'import.title': { vi: 'Nhập gói hồ sơ lưu trữ', en: 'Import an archival package' },
+  'import.intro': {
+    vi: 'Chọn gói hồ sơ lưu trữ (tệp .zip) đã xuất từ một hệ thống phonghop khác. Toàn bộ gói được kiểm tra trước: tổng kiểm, nhật ký diễn biến cuộc họp và chữ ký số của biên bản (cần cài chứng thư gốc của cơ quan đã ký). Chỉ khi mọi thứ đúng, các cuộc họp mới được đưa vào kho lưu trữ.',
+    en: 'Choose an archival package (a .zip file) exported from another phonghop. The whole package is checked first: its checksums, the meeting records and the digital signatures of the minutes (the signing body\'s root certificate must be installed). Only when everything holds are the meetings added to the archive.',
+  },
+  'import.file': { vi: 'Gói hồ sơ (.zip)', en: 'Package (.zip)' },
+  'import.submit': { vi: 'Kiểm tra và nhập', en: 'Check and import' },
+  'import.sending': { vi: 'Đang gửi và kiểm tra… {percent}%', en: 'Sending and checking… {percent}%' },
+  'import.done': { vi: 'Đã nhập {count} cuộc họp từ «{name}» vào kho lưu trữ.', en: 'Imported {count} meeting(s) from «{name}» into the archive.' },
+  'import.open': { vi: 'Mở cuộc họp số {id} trong kho lưu trữ', en: 'Open meeting {id} in the archive' },
 
   'admin.users.search': { vi: 'Tìm theo tên, tên đăng nhập, chức vụ, thư điện tử', en: 'Search by name, username, title, e-mail' },
   'admin.users.new': { vi: 'Thêm người dùng', en: 'New user' },
