@@ -258,7 +258,9 @@ async def test_one_persons_sockets_are_capped_across_every_process(
             assert code == 4105
             assert waited < 8, "a killed process still holds its sockets' places"
             await asyncio.sleep(0.3)
-        assert waited >= 2.5  # not freed before the stale interval (3 s)
+        # not freed before the stale interval (3 s) after the dead process's last touch, which
+        # came up to a touch interval (1 s) before the kill
+        assert waited >= 1.8
         late = Tablet(f"ws://{hosts[0]}/ws", cookie, meeting)
         await late.connect()
         for tablet in (tablets[2], again, late, other):
