@@ -28,6 +28,9 @@ export function useAnnotationSync({ doc, book, outbox, meeting }) {
   useEffect(() => outbox.subscribe(setWaiting), [outbox]);
   const live = useRef({});
   live.current = { doc, book, outbox, meeting };
+  // What the server acknowledged while the document's list was on its way (id → annotation,
+  // or null when deleted): the list may predate it, so it is applied again on top of it.
+  const late = useRef(null);
   const device = deviceId();
 
   // The document's annotations (of all its versions) and which version is the current one
@@ -40,10 +43,14 @@ export function useAnnotationSync({ doc, book, outbox, meeting }) {
       const numbers = (r.versions || []).map((v) => v.number);
       if (current && numbers.length) setVersion(Math.max(...numbers));
     }, () => {});
+    const acknowledged = new Map();
+    late.current = acknowledged;
     Promise.all([get(`/api/documents/${doc.id}/annotations`), outbox.ready]).then(([r]) => {
       if (!current) return;
       const pending = new Set(outbox.pending(doc.id).map((c) => c.annotation.id));
       book.load(r.annotations || [], pending);
+      acknowledged.forEach((a, id) => (a ? book.receive(a) : book.forget(id)));
+      if (late.current === acknowledged) late.current = null;
       setUnplaced(r.unplaced || []);
     }, () => {});
     return () => { current = false; };
@@ -63,10 +70,15 @@ export function useAnnotationSync({ doc, book, outbox, meeting }) {
         if (r?.status === 'error') {
           // Deleting what the server never had (made and unmade offline) is done already.
           if (!(change.op === 'delete' && r.error === 'not_found')) setFailed({ ...r, change });
+        } else if (change.op === 'delete') {
+          late.current?.set(change.annotation.id, null);
         } else if (r?.annotation) {
           const id = r.annotation.id;
           const newer = outbox.pending().some((c) => c.annotation.id === id && c.key !== change.key);
-          if (!newer) live.current.book.receive(r.annotation);
+          if (!newer) {
+            live.current.book.receive(r.annotation);
+            late.current?.set(id, r.annotation);
+          }
         }
       });
       outbox.done(done);
