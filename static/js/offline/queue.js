@@ -5,34 +5,11 @@
 // others (offline/store.js wipeDevice). The list is also held in memory: reading it is
 // synchronous, and what is added before the stored copy has loaded is kept after it.
 
-import { OUTBOX_DB, mayStore } from './store.js';
+import { OUTBOX_DB, mayStore, withIdbStore } from './store.js';
 
 const STORE = 'lists';
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(OUTBOX_DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-// One transaction, the connection closed at once (a logout's deleteDatabase is never blocked).
-async function withStore(mode, use) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = use(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const withStore = (mode, use) => withIdbStore(OUTBOX_DB, STORE, mode, use);
 
 export class StoredList {
   // `legacyKey`: a localStorage key an older version of the app kept this list under; what it

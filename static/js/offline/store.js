@@ -19,23 +19,20 @@ export const mayStore = () => !closed && 'indexedDB' in window;
 export const OUTBOX_DB = 'phonghop-outbox';
 export function reopen() { closed = false; }
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
+// One transaction on a one-store IndexedDB database (`name`, store `store`, records keyed by
+// `id`); the connection is closed at once, so a logout's deleteDatabase is never blocked by a
+// reader. The meetings' records here and the outboxes (offline/queue.js) both use it.
+export async function withIdbStore(name, store, mode, use) {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(store, { keyPath: 'id' });
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-}
-
-// One transaction on the meetings' records; the connection is closed at once, so that a
-// logout's deleteDatabase is never blocked by the reader.
-async function withStore(mode, use) {
-  const db = await openDb();
   try {
     return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = use(tx.objectStore(STORE));
+      const tx = db.transaction(store, mode);
+      const req = use(tx.objectStore(store));
       tx.oncomplete = () => resolve(req ? req.result : undefined);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -44,6 +41,8 @@ async function withStore(mode, use) {
     db.close();
   }
 }
+
+const withStore = (mode, use) => withIdbStore(DB_NAME, STORE, mode, use);
 
 export const allRecords = () => withStore('readonly', (s) => s.getAll());
 export async function writeRecord(record) {
