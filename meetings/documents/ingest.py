@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meetings.documents.ingest_worker import ANSWER_UNWRITTEN, DISK_FULL, READING
+from meetings.documents.ingest_worker import ANSWER_UNWRITTEN, DISK_FULL, MEMORY_WORDS, READING
 from meetings.documents.orphans import die_with_parent
 from meetings.errors import NO_SPACE, DomainError, Kind, internal, invalid, storage_full
 
@@ -348,10 +348,18 @@ def _worker(job: dict[str, Any], work: Path, limits: Limits) -> dict[str, Any]:
                              f"the reading child could not write its answer: {_tail(stderr)}",
                              reason="scratch")
     if status != 0 or not result_path.exists():
-        # Killed by the kernel (CPU time) or crashed inside MuPDF, reading the file.
-        log.info("too_complex: the reading child exited with status %s: %s", status,
-                 _tail(stderr))
-        raise refusal("too_complex", reason="time" if status == -signal.SIGXCPU else "crash")
+        # Killed by the kernel (CPU time) or crashed inside MuPDF, reading the file. An
+        # allocation that fails where nothing catches it (MuPDF's C++ layer throws
+        # std::bad_alloc and aborts) is running out of memory, as its stderr says.
+        said = _tail(stderr)
+        log.info("too_complex: the reading child exited with status %s: %s", status, said)
+        if status == -signal.SIGXCPU:
+            reason = "time"
+        elif any(word in said.lower() for word in MEMORY_WORDS):
+            reason = "memory"
+        else:
+            reason = "crash"
+        raise refusal("too_complex", reason=reason)
     result: dict[str, Any] = json.loads(result_path.read_text())
     if "error" in result:
         # The reader's own words go to the log only: they may name a server path.

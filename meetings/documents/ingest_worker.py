@@ -51,7 +51,7 @@ class Refusal(Exception):
 # memory is too complex, not damaged.
 MEMORY_WORDS = ("malloc", "calloc", "realloc", "out of memory", "cannot allocate",
                 "failed to allocate", "insufficient memory", "not enough memory",
-                "allocation fail", "memory error")
+                "allocation fail", "memory error", "memoryerror", "bad_alloc")
 
 
 def out_of_memory(exc: BaseException) -> bool:
