@@ -127,10 +127,44 @@ def ids(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {p["username"]: p["user_id"] for p in snapshot(client, 1)["participants"]}
 
 
+def test_a_people_committee_decides_by_more_than_half_of_all_members_only(login, demo) -> None:  # type: ignore[no-untyped-def]
+    """The law's rule for decisions of a People's Committee or Council is a floor: a lower
+    rule is refused for the body and for a vote; a stricter one, or an election's own rule,
+    is allowed."""
+    sec = login("thuky")
+    for lower in ({"preset": "company_board"}, {"basis": "present"}, {"basis": "cast"},
+                  {"numerator": 1, "denominator": 2, "strict": False},
+                  {"numerator": 2, "denominator": 5}):
+        error_of(sec.put("/api/vote-rules", json={"body_id": demo.body_id, **lower}), 422,
+                 "rule_below_law")
+        error_of(login("admin").patch(f"/api/admin/bodies/{demo.body_id}",
+                                      json={"rules": lower}), 422, "rule_below_law")
+    rules = sec.put("/api/vote-rules", json={"body_id": demo.body_id}).json()["rule"]
+    assert (rules["basis"], rules["numerator"], rules["denominator"], rules["strict"]) == \
+        ("all_members", 1, 2, True)
+    start(sec, 1)
+    record_quorum(sec, 1)
+    error_of(sec.post("/api/meetings/1/votes", json={
+        "question": "Chia cổ tức?", "rule": {"preset": "company_board"}}), 422, "rule_below_law")
+    error_of(sec.post("/api/meetings/1/votes", json={
+        "question": "Chia cổ tức?", "rule": {"basis": "present"}}), 422, "rule_below_law")
+    stricter = sec.post("/api/meetings/1/votes", json={
+        "question": "Bãi nhiệm?", "rule": {"preset": "people_council_two_thirds"}})
+    assert stricter.status_code == 201, stricter.text
+    sec.post(f"/api/votes/{stricter.json()['vote']['id']}/cancel", json={"reason": "thử"})
+    election = sec.post("/api/meetings/1/votes", json={
+        "question": "Bầu tổ trưởng", "kind": "counts", "options": ["A", "B"],
+        "rule": {"basis": "cast"}})
+    assert election.status_code == 201, election.text
+
+
 def test_body_rule_preset_and_per_vote_override(login, demo) -> None:  # type: ignore[no-untyped-def]
     sec = login("thuky")
     presets = sec.get("/api/vote-presets").json()["presets"]
     assert {p["key"] for p in presets} >= {"people_council", "company_board"}
+    # a company's board: the administrator makes the demo body one (any rule is its own)
+    r = login("admin").patch(f"/api/admin/bodies/{demo.body_id}", json={"kind": "other"})
+    assert r.status_code == 200, r.text
     r = sec.put("/api/vote-rules", json={"body_id": demo.body_id, "preset": "company_board"})
     assert r.status_code == 200, r.text
     assert r.json()["rule"]["tie"] == "chair" and r.json()["proxies_allowed"] is True

@@ -95,11 +95,36 @@ def _get_vote(session: Session, vote_id: int, *, lock: bool = False, share: bool
     return vote
 
 
-def _rule_from(data: dict[str, Any] | None, body: Body) -> tuple[Rule, Tie]:
-    """The body's rule, or a preset by key, or an explicit rule; refusals say what is wrong."""
+def _rule_from(data: dict[str, Any] | None, body: Body, *,
+               decision: bool = True) -> tuple[Rule, Tie]:
+    """The body's rule, or a preset by key, or an explicit rule; refusals say what is wrong.
+    For a decision (a question, not an election) of a People's Committee or Council, no rule
+    below the law's: more than half of all members (a stricter one, two thirds of all
+    delegates for some matters, is allowed)."""
     rule, tie = rule_of(body), Tie(body.rule_tie)
     if not data:
         return rule, tie
+    rule, tie = _parse_rule(data, rule, tie)
+    if decision and body_names.legal_quorum(body.kind) is not None and not _meets_law(rule):
+        raise invalid(
+            "rule_below_law",
+            "Theo luật, quyết định của Ủy ban nhân dân, Hội đồng nhân dân phải được quá nửa "
+            "tổng số thành viên tán thành; không thể áp dụng điều kiện thông qua thấp hơn.",
+            "By law a People's Committee or Council decides only with more than half of all "
+            "its members in favour; a lower passing condition cannot be used.",
+        )
+    return rule, tie
+
+
+def _meets_law(rule: Rule) -> bool:
+    """At least as strict as more than half of all members."""
+    if rule.basis is not Basis.ALL_MEMBERS:
+        return False
+    twice = 2 * rule.numerator
+    return twice > rule.denominator or (twice == rule.denominator and rule.strict)
+
+
+def _parse_rule(data: dict[str, Any], rule: Rule, tie: Tie) -> tuple[Rule, Tie]:
     if data.get("preset"):
         preset = PRESETS.get(str(data["preset"]))
         if preset is None:
@@ -170,7 +195,7 @@ def open_vote(
     kind = kind or body.default_vote_kind
     if kind not in KINDS:
         raise _bad_kind()
-    the_rule, tie = _rule_from(rule, body)
+    the_rule, tie = _rule_from(rule, body, decision=not options)
     if kind == "secret" and tie is Tie.CHAIR:
         raise invalid(
             "secret_chair_tie",

@@ -14,6 +14,10 @@ import { AdminFrame, Flash, kindName } from './common.js';
 const KINDS = ['people_committee', 'people_council', 'other'];
 // The vote rule presets (GET /api/vote-presets), named as the console names them.
 const PRESETS = ['people_committee', 'people_council', 'people_council_two_thirds', 'company_board'];
+// A People's Committee or Council decides with more than half of all members at least: the
+// server refuses a lower rule (rule_below_law), so it is not offered.
+const LEGAL_KINDS = ['people_committee', 'people_council'];
+const presetsFor = (kind) => (LEGAL_KINDS.includes(kind) ? PRESETS.filter((k) => k !== 'company_board') : PRESETS);
 const EMPTY = { name: '', code: '', kind: 'people_committee', parent_name: '', place_name: '', signer_title: '' };
 
 function BodyFields({ form, set }) {
@@ -107,7 +111,7 @@ function QuorumCard({ body, onSave }) {
         <label class="field"><span>${t('admin.rules.preset')}</span>
           <select value=${preset} onChange=${(e) => setPreset(e.target.value)} data-testid="rule-preset">
             <option value="">${t('admin.rules.pick')}</option>
-            ${PRESETS.map((k) => html`<option value=${k}>${t(`record.preset.${k}`)}</option>`)}
+            ${presetsFor(body.kind).map((k) => html`<option value=${k}>${t(`record.preset.${k}`)}</option>`)}
           </select></label>
         <button class="btn" type="submit" disabled=${!preset} data-testid="rule-save">${t('admin.rules.apply')}</button>
       </form>

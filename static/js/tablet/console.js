@@ -234,7 +234,8 @@ function VoteControls({ state, action }) {
           <label class="field"><span>${t('console.vote_preset')}</span>
             <select value=${preset} data-testid="vote-preset-input" onChange=${(e) => setPreset(e.target.value)}>
               <option value="">${t('console.vote_preset_body')}</option>
-              ${PRESETS.map((k) => html`<option value=${k} key=${k}>${t(`record.preset.${k}`)}</option>`)}
+              ${PRESETS.filter((k) => k !== 'company_board' || !LEGAL_KINDS.includes(state.meeting.body_kind))
+                .map((k) => html`<option value=${k} key=${k}>${t(`record.preset.${k}`)}</option>`)}
             </select></label>
           <label class="field"><span>${t('console.vote_timer')}</span>
             <input type="number" min="5" value=${seconds} data-testid="vote-timer-input"
