@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 
+from meetings.demo.seed import DEMO_PASSWORD
 from meetings.minutes.pki import create_ca, issue_signer
 from realtime.protocol import Close
 from tests.conftest import LiveServer
@@ -264,3 +265,46 @@ def test_a_role_change_in_a_meeting_is_in_the_audit_log(login) -> None:
     entries = audit(login("admin"), action="meeting")
     assert [(e["action"], e["details"]["before"], e["details"]["after"], e["actor"]["username"])
             for e in entries] == [("meeting.role", "member", "guest", "thuky")]
+
+
+def test_a_password_reset_shuts_out_the_old_password_and_every_login(login) -> None:  # type: ignore[no-untyped-def]
+    """The administrator gives a member a new password (chosen, or made by the server and
+    shown once): the old password no longer logs in, every open login of theirs ends, the new
+    one works; a member cannot reset anyone's; a short one is refused. Reactivating a
+    deactivated member lets them log in again."""
+    admin = login("admin")
+    member = login("uyvien2")
+    other_tablet = login("uyvien2")
+    who = {u["username"]: u["id"] for u in admin.get("/api/admin/users").json()["users"]}
+    error_of(login("uyvien1").post(f"/api/admin/users/{who['uyvien2']}/password",
+                                   json={"password": "chiem-quyen-2026"}), 403)
+    error_of(admin.post(f"/api/admin/users/{who['uyvien2']}/password",
+                        json={"password": "ngan"}), 422, "weak_password")
+    assert member.get("/api/me").status_code == 200  # a refused reset changes nothing
+    r = admin.post(f"/api/admin/users/{who['uyvien2']}/password",
+                   json={"password": "mat-khau-moi-2026"})
+    assert r.status_code == 200 and r.json()["logins_ended"] == 2 and "password" not in r.json()
+    for client in (member, other_tablet):
+        error_of(client.get("/api/me"), 401, "unauthenticated")
+    fresh = login(None)
+    error_of(fresh.post("/api/login", json={"username": "uyvien2", "password": DEMO_PASSWORD}),
+             401, "bad_credentials")
+    assert fresh.post("/api/login", json={"username": "uyvien2",
+                                          "password": "mat-khau-moi-2026"}).status_code == 200
+    # no password given: the server makes one, shown this once, and it works
+    r = admin.post(f"/api/admin/users/{who['uyvien2']}/password", json={})
+    made = r.json()["password"]
+    assert r.status_code == 200 and len(made) >= 8 and r.json()["logins_ended"] == 1
+    error_of(fresh.get("/api/me"), 401, "unauthenticated")
+    assert login(None).post("/api/login", json={"username": "uyvien2",
+                                                 "password": made}).status_code == 200
+    assert [e["target"] for e in audit(admin, action="user.password_reset")] == ["uyvien2"] * 2
+    # deactivated, then reactivated: they log in again with their password
+    assert admin.post(f"/api/admin/users/{who['uyvien3']}/deactivate").status_code == 200
+    error_of(login(None).post("/api/login", json={"username": "uyvien3",
+                                                  "password": DEMO_PASSWORD}),
+             401, "bad_credentials")
+    r = admin.post(f"/api/admin/users/{who['uyvien3']}/reactivate")
+    assert r.status_code == 200 and r.json()["user"]["active"] is True
+    assert login("uyvien3").get("/api/me").json()["user"]["username"] == "uyvien3"
+    assert audit(admin, action="user.reactivated")[0]["target"] == "uyvien3"

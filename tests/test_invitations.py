@@ -189,24 +189,37 @@ def test_invitation_update_and_cancellation_reach_the_mail_server(
     # A change of the title alone sends nothing.
     r = sec.patch(f"/api/meetings/{mid}", json={"title": meeting["title"] + " (bổ sung)"})
     assert r.status_code == 200, r.text
+    # A change of the place alone: an update, SEQUENCE 2, the new place in the letter and the
+    # calendar entry, the time unchanged.
+    new_place = "Phòng họp số 2, tầng 3, trụ sở UBND xã"
+    r = sec.patch(f"/api/meetings/{mid}", json={"place": new_place})
+    assert r.status_code == 200, r.text
+    moved = by_recipient(mailbox.wait_for(3 * len(ADDRESSES))[2 * len(ADDRESSES):])
+    assert set(moved) == set(ADDRESSES.values())
+    for letter in moved.values():
+        assert str(letter.calendar["method"]) == "REQUEST"
+        assert str(letter.event["uid"]) == uid and int(letter.event["sequence"]) == 2
+        assert str(letter.event["location"]) == new_place
+        assert letter.event.decoded("dtstart") == new_start
+        assert f"Địa điểm: {new_place}." in letter.text
 
-    # The cancellation: METHOD:CANCEL, SEQUENCE 2, the reason in the letter.
+    # The cancellation: METHOD:CANCEL, SEQUENCE 3, the reason in the letter.
     reason = "Trùng lịch họp của Đảng ủy xã"
     error_of(sec.post(f"/api/meetings/{mid}/cancel", json={}), 422, "reason_required")
     r = sec.post(f"/api/meetings/{mid}/cancel", json={"reason": reason})
     assert r.status_code == 200, r.text
     assert r.json()["meeting"]["status"] == "cancelled"
-    cancels = by_recipient(mailbox.wait_for(3 * len(ADDRESSES))[2 * len(ADDRESSES):])
+    cancels = by_recipient(mailbox.wait_for(4 * len(ADDRESSES))[3 * len(ADDRESSES):])
     assert set(cancels) == set(ADDRESSES.values())
     for letter in cancels.values():
         assert letter.ics_part.get_param("method") == "CANCEL"
         assert str(letter.calendar["method"]) == "CANCEL"
         assert str(letter.event["uid"]) == uid
-        assert int(letter.event["sequence"]) == 2
+        assert int(letter.event["sequence"]) == 3
         assert str(letter.event["status"]) == "CANCELLED"
         assert letter.message["Subject"].startswith("Thông báo hủy cuộc họp")
         assert f"Lý do: {reason}." in letter.text
-    assert len(mailbox.received) == 3 * len(ADDRESSES)  # nothing for the title change
+    assert len(mailbox.received) == 4 * len(ADDRESSES)  # nothing for the title change
     wait_until(lambda: all(p["delivery"] == "sent" and p["letter"] == "cancel"
                            for u, p in deliveries(sec, mid).items() if u in ADDRESSES))
 
