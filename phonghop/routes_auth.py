@@ -85,9 +85,13 @@ async def list_users(request: Request) -> Response:
                 "Only people who prepare meetings can list users.",
             )
         users = session.exec(select(User).where(User.active == True).order_by(col(User.full_name)))  # noqa: E712
+        # Anyone active may be invited (a guest from another body), so the list is not
+        # limited to the preparer's bodies; it gives a preparer names only: who holds which
+        # global role (who administers) is the administrators' to know.
         return [
-            user_view(u) for u in users
-            if not q or q in fold(u.full_name) or q in u.username
+            user_view(u) if actor.is_admin else
+            {"id": u.id, "username": u.username, "full_name": u.full_name}
+            for u in users if not q or q in fold(u.full_name) or q in u.username
         ][:200]
 
     return json_response({"users": await services.read(run)})

@@ -190,7 +190,7 @@ async def get_vote(request: Request) -> Response:
             raise not_found("cuộc biểu quyết", "Vote")
         _, role = authorize(s, actor, vote.meeting_id, Action.VIEW)
         out = vote_view(vote, cast=voting.cast_count(s, vote_id))
-        if vote.status != "open" or role in ("secretary", "chair"):
+        if vote.status != "open" or roster.is_staff(role):
             out["ballots"] = voting.named_ballots(s, vote)
         return out
 

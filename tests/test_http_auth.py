@@ -93,6 +93,12 @@ def test_user_directory_is_for_preparers(login) -> None:
     users = login("thuky").get("/api/users?q=tuan").json()["users"]
     assert [u["username"] for u in users] == ["uyvien1"]  # "tuan" finds "Tuấn"
     error_of(login("uyvien1").get("/api/users"), 403, "forbidden")
+    # names only: who administers the server is not a preparer's to read
+    everyone = login("thuky").get("/api/users").json()["users"]
+    assert "admin" in {u["username"] for u in everyone}
+    assert all(set(u) == {"id", "username", "full_name"} for u in everyone)
+    assert {u["username"]: u["global_role"]
+            for u in login("admin").get("/api/users").json()["users"]}["admin"] == "admin"
 
 
 def test_unknown_api_path_is_json_404(login) -> None:

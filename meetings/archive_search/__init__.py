@@ -20,6 +20,7 @@ import pymupdf
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from meetings import roster
 from meetings.access import archive_bodies, require_archivist
 from meetings.accounts import Actor
 from meetings.archive_search.engines import Engine, Fts5, PostgresFts, engine_for
@@ -50,7 +51,6 @@ from meetings.models import (
     Opinion,
     OpinionStatus,
     Participant,
-    Role,
     User,
     Vote,
 )
@@ -154,7 +154,7 @@ def facets(session: Session, meeting: Meeting) -> ArchiveMeeting:
                           .join(User, col(User.id) == col(Participant.user_id))
                           .where(Participant.meeting_id == meeting.id)).all()
     signers = [minutes.signer_name or "" if minutes else ""] + [
-        name for role, name in people if role in (Role.CHAIR.value, Role.SECRETARY.value)]
+        name for role, name in people if roster.is_staff(role)]
     votes = session.exec(select(Vote.passed).where(Vote.meeting_id == meeting.id)).all()
     return ArchiveMeeting(
         meeting_id=meeting.id, body_id=meeting.body_id, starts_at=meeting.starts_at,

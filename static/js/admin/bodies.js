@@ -87,8 +87,11 @@ function QuorumCard({ body, onSave }) {
   const [d, setD] = useState(body.quorum[1]);
   const [zero, setZero] = useState(false);
   const [preset, setPreset] = useState('');
-  const now = t('admin.quorum.now', { text: pick(body.quorum_text_vi, body.quorum_text_en),
-    members: body.voting_members, required: body.quorum_required });
+  const text = pick(body.quorum_text_vi, body.quorum_text_en);
+  // With no voting member yet, "cần 0 người có mặt" would read as if nobody need come.
+  const now = body.voting_members > 0
+    ? t('admin.quorum.now', { text, members: body.voting_members, required: body.quorum_required })
+    : text;
   return html`
     <section class="card" data-testid="quorum-card">
       <h2>${t('admin.quorum.title')}</h2>
