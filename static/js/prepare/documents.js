@@ -2,7 +2,7 @@
 // to another item, a new version, removing one (before the start it is gone; after, it is
 // withdrawn and stays for the record, shown greyed), the late marker and the pages rendered.
 
-import { html, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
+import { html, useLayoutEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { del, patch, put } from '../api.js';
 import { t } from '../i18n.js';
 import { LateBadge } from '../ui/badges.js';
@@ -41,12 +41,24 @@ export function Documents({ snap, item, live, uploads, reload, editable }) {
       await reload();
     }
   }
-  const reorder = (index, delta) => act(() => {
+  const [moved, setMoved] = useState(null);
+  const reorder = (index, delta) => act(async () => {
     const order = docs.map((d) => d.id);
-    const [moved] = order.splice(index, 1);
-    order.splice(index + delta, 0, moved);
-    return put(`/api/meetings/${meetingId}/items/${item.id}/document-order`, { documents: order });
+    const [id] = order.splice(index, 1);
+    order.splice(index + delta, 0, id);
+    await put(`/api/meetings/${meetingId}/items/${item.id}/document-order`, { documents: order });
+    setMoved({ id, delta, order: order.join() });
   });
+  // The list is drawn anew after a move (its buttons disabled meanwhile): keep the keyboard on
+  // the document that moved, on its other arrow once it reaches the end, as the agenda does.
+  useLayoutEffect(() => {
+    if (!moved || busy || docs.map((d) => d.id).join() !== moved.order) return;
+    const at = docs.findIndex((d) => d.id === moved.id);
+    const end = moved.delta < 0 ? at === 0 : at === docs.length - 1;
+    const up = (moved.delta < 0) !== end;
+    document.querySelector(`[data-testid="doc-${up ? 'up' : 'down'}-${moved.id}"]`)?.focus();
+    setMoved(null);
+  }, [docs, busy, moved]);
   const moveTo = (doc, itemId) => act(() => patch(`/api/documents/${doc.id}`, { item_id: itemId }));
   const remove = () => act(async () => {
     await del(`/api/documents/${removing.id}`);
