@@ -1,5 +1,6 @@
 """The archive: reading sealed meetings, their signed minutes, record and retention period
-(finding them: `meetings.archive_search`; disposing of them: `meetings.disposal`), and
+(finding them: `meetings.archive_search`; how the meeting went, on its page:
+`meetings.archive_page`; disposing of them: `meetings.disposal`), and
 telling whether a file handed in is the archive's own signed minutes (`archived_copy`)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from meetings import archive_search, clock, disposal, record, retention
+from meetings import archive_page, archive_search, clock, disposal, record, retention
 from meetings.access import Action, archive_bodies, authorize, require_archivist
 from meetings.accounts import Actor
 from meetings.agenda import agenda_view
@@ -80,8 +81,11 @@ def detail(
     # The digest the signed minutes print is the one to trust; the column is a copy of it
     # (and the only one for minutes sealed before the whole digest was printed).
     printed = printed_record_digest(pdf)
-    chain = record.check(record.entries(session, meeting_id), printed or row.record_digest)
+    rows = record.entries(session, meeting_id)
+    chain = record.check(rows, printed or row.record_digest)
     votes = session.exec(select(Vote).where(Vote.meeting_id == meeting_id).order_by(col(Vote.id)))
+    items = agenda_view(session, meeting_id, withdrawn=True)
+    names = archive_page.record_names(session, meeting_id)
     return {
         "meeting": meeting_view(meeting, body),
         "minutes": {
@@ -95,13 +99,28 @@ def detail(
         "record_intact": chain.intact,
         "record_problem": None if chain.intact else {"problem": chain.problem, "seq": chain.seq},
         "record_digest_printed": printed,
-        "items": agenda_view(session, meeting_id, withdrawn=True),
+        "items": items,
+        "presentations": archive_page.presentations(session, actor, meeting_id, items, rows,
+                                                    names),
+        "speakers": archive_page.speakers(session, meeting_id, items),
+        "record": archive_page.record_view(session, rows, chain, printed or row.record_digest,
+                                           names),
+        "downloads": {"minutes": f"/api/meetings/{meeting_id}/minutes.pdf",
+                      "record": f"/api/archive/{meeting_id}/record.json",
+                      "package": f"/api/archive/{meeting_id}/package.zip"},
         "votes": [vote_view(v) for v in votes],
         "participants": _attendance(participants(session, meeting_id)),
         "retention": retention.retention_view(kept, now),
         "may_dispose": actor.global_role == GlobalRole.ARCHIVIST.value and kept.expired(now),
         "disposal": None,
     }
+
+
+def record_file(session: Session, actor: Actor, meeting_id: int) -> dict[str, Any]:
+    """A sealed meeting's record as the archive hands it out (its package's `nhat-ky.json`)."""
+    require_archivist(actor)
+    sealed_minutes(session, actor, meeting_id)  # 404 unless sealed and in this archive
+    return record.as_json(session, meeting_id)
 
 
 def _attendance(people: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -54,6 +54,7 @@ from meetings.models import (
     Minutes,
     Participant,
     RecordEntry,
+    RecordIds,
     SpeakerRequest,
     User,
     Vote,
@@ -375,9 +376,11 @@ def _restore(session: Session, blobs: BlobStore, m: PackagedMeeting) -> int:
     for row in s["participants"]:
         _new(session, Participant, row, "user", "proxy", meeting_id=mid,
              user_id=uid(row["user"]), proxy_user_id=uid(row["proxy"]))
+    votes: dict[int, int] = {}
     for row in s["votes"]:
         vote = _new(session, Vote, row, "id", "ballots", meeting_id=mid,
                     item_id=items.get(row["item_id"]) if row["item_id"] else None)
+        votes[row["id"]] = vote.id or 0
         for b in row["ballots"]:
             _new(session, Ballot, b, "user", vote_id=vote.id, user_id=uid(b["user"]))
     for row in s["speakers"]:
@@ -387,6 +390,10 @@ def _restore(session: Session, blobs: BlobStore, m: PackagedMeeting) -> int:
     _new(session, Minutes, s["minutes"], meeting_id=mid, sealed_by=uid(s["minutes"]["sealed_by"]))
     for e in m.entries:
         session.add(_entry(e, mid))
+    # The record names the exporting server's rows (packages before 0150 carry no user ids).
+    session.add(RecordIds(meeting_id=mid, ids=json.dumps({
+        "users": {str(u["id"]): users[u["username"]] for u in s["users"] if "id" in u},
+        "items": items, "documents": documents, "votes": votes})))
     meeting.status = MeetingStatus.SEALED.value
     session.flush()
     archive_search.index_meeting(session, blobs, mid)

@@ -46,6 +46,7 @@ from meetings.models import (
     Meeting,
     Minutes,
     Participant,
+    RecordEntry,
     SpeakerRequest,
     User,
     Vote,
@@ -113,7 +114,7 @@ def _meeting_files(session: Session, blobs: BlobStore, meeting: Meeting, body: B
         files[path] = blobs.get(version.sha256)
         paths[version.id or 0] = path
         documents.append(_document_metadata(document, version, item, body, path))
-    files[f"{base}/nhat-ky.json"] = _json(_record(session, meeting.id))
+    files[f"{base}/nhat-ky.json"] = _json(record.as_json(session, meeting.id))
     files[f"{base}/cuoc-hop.json"] = _json(
         meeting_state(session, meeting, body, minutes, paths))
     policy = session.get(DocumentPolicy, meeting.id)
@@ -244,7 +245,13 @@ def meeting_state(session: Session, meeting: Meeting, body: Body | None, minutes
         "speakers": [_row(s, "id", "meeting_id", "user_id", "added_by") | {
             "user": who(s.user_id), "added_by": who(s.added_by)} for s in speakers],
     }
-    state["users"] = [{"username": u.username, "full_name": u.full_name, "title": u.title}
+    # Everyone the record names as having acted too, with the id the record knows them by
+    # (the importing server maps it to its own: `meetings.models.RecordIds`).
+    for actor_id in session.exec(select(RecordEntry.actor_id).where(RecordEntry.meeting_id == mid)
+                                 .distinct()):
+        who(actor_id)
+    state["users"] = [{"username": u.username, "full_name": u.full_name, "title": u.title,
+                       "id": u.id}
                       for u in sorted(users.values(), key=lambda u: u.username)]
     return state
 
@@ -252,17 +259,6 @@ def meeting_state(session: Session, meeting: Meeting, body: Body | None, minutes
 def _row(row: SQLModel, *leave_out: str) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime | date) else v)
             for k, v in row.model_dump().items() if k not in leave_out}
-
-
-def _record(session: Session, meeting_id: int) -> dict[str, Any]:
-    rows = record.entries(session, meeting_id)
-    return {
-        "meeting_id": meeting_id,
-        "intact": record.verify_chain(rows) is not None,
-        "entries": [{"seq": r.seq, "at": r.at.isoformat(), "actor_id": r.actor_id,
-                     "kind": r.kind, "data": r.data, "prev_digest": r.prev_digest,
-                     "digest": r.digest} for r in rows],
-    }
 
 
 def _zip(name: str, payload: dict[str, bytes], info: dict[str, str]) -> bytes:

@@ -53,6 +53,7 @@ from meetings.models import (
     OpinionDocument,
     Participant,
     RecordEntry,
+    RecordIds,
     RoomScreen,
     SecretBallot,
     SpeakerRequest,
@@ -206,6 +207,7 @@ def _delete_content(session: Session, meeting: Meeting) -> list[str]:
         (AgendaItem, col(AgendaItem.meeting_id) == mid),
         (Participant, col(Participant.meeting_id) == mid),
         (RecordEntry, col(RecordEntry.meeting_id) == mid),
+        (RecordIds, col(RecordIds.meeting_id) == mid),
         (Minutes, col(Minutes.meeting_id) == mid),
         (DocumentPolicy, col(DocumentPolicy.meeting_id) == mid),
     ]:

@@ -351,6 +351,16 @@ class RecordEntry(SQLModel, table=True):
     digest: str = Field(max_length=64)
 
 
+class RecordIds(SQLModel, table=True):
+    """For a meeting imported from an archival package: the ids its record speaks of (those of
+    the server that exported it, fixed by the hash chain) and the rows they are here, as JSON
+    {"users": {"7": 3}, "items": {...}, "documents": {...}, "votes": {...}}."""
+
+    __tablename__ = "record_ids"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    ids: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class Minutes(SQLModel, table=True):
     __tablename__ = "minutes"
     meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)

@@ -76,6 +76,19 @@ def verify_chain(rows: list[RecordEntry]) -> str | None:
     return check(rows).last_digest
 
 
+def as_json(session: Session, meeting_id: int) -> dict[str, Any]:
+    """The record as a file holds it (`nhat-ky.json`): every entry as stored, digests included,
+    so that anyone can check the chain again without this software."""
+    rows = entries(session, meeting_id)
+    return {
+        "meeting_id": meeting_id,
+        "intact": verify_chain(rows) is not None,
+        "entries": [{"seq": r.seq, "at": r.at.isoformat(), "actor_id": r.actor_id,
+                     "kind": r.kind, "data": r.data, "prev_digest": r.prev_digest,
+                     "digest": r.digest} for r in rows],
+    }
+
+
 SEALED = "minutes.sealed"
 
 

@@ -146,6 +146,17 @@ async def archive_detail(request: Request) -> Response:
     )
 
 
+async def archive_record(request: Request) -> Response:
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    meeting_id = path_int(request, "meeting_id")
+    data = await services.read(lambda s: archive.record_file(s, actor, meeting_id))
+    response = json_response(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="nhat-ky-{meeting_id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 routes = [
     Route("/api/meetings/{meeting_id:int}/minutes", get_minutes, methods=["GET"]),
     Route("/api/meetings/{meeting_id:int}/minutes", edit_minutes, methods=["PUT"]),
@@ -154,4 +165,5 @@ routes = [
     Route("/api/meetings/{meeting_id:int}/minutes.pdf", signed_pdf, methods=["GET"]),
     Route("/api/archive", search_archive, methods=["GET"]),
     Route("/api/archive/{meeting_id:int}", archive_detail, methods=["GET"]),
+    Route("/api/archive/{meeting_id:int}/record.json", archive_record, methods=["GET"]),
 ]

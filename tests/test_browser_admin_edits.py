@@ -112,6 +112,13 @@ def test_an_administrator_edits_users_and_bodies(
         with closing(member):
             assert member.get("/api/me").status_code == 200
             admin.get_by_test_id("user-reset-uyvien3").click()
+            # it asks first: it logs the person out everywhere
+            expect(admin.get_by_test_id("confirm-dialog")).to_contain_text("Đỗ Quang Vĩnh")
+            expect(admin.get_by_test_id("confirm-dialog")).to_contain_text("đăng xuất ngay")
+            admin.get_by_test_id("confirm-cancel").click()
+            assert member.get("/api/me").status_code == 200
+            admin.get_by_test_id("user-reset-uyvien3").click()
+            admin.get_by_test_id("confirm-ok").click()
             expect(flash).to_contain_text("Mật khẩu mới của Đỗ Quang Vĩnh: ")
             expect(flash).to_contain_text("chỉ hiển thị một lần")
             shot(walk, admin, "edits-password-reset")

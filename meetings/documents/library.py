@@ -36,6 +36,7 @@ from meetings.models import (
     DocumentPolicy,
     DocumentVersion,
     Meeting,
+    MeetingStatus,
     utcnow,
 )
 from meetings.text import fold
@@ -190,11 +191,29 @@ def replace_document(
                   {"document_id": document_id, "version": version.number,
                    "sha256": version.sha256, "original_sha256": version.original_sha256,
                    "pages": version.page_count, "late": document.late}, actor.user_id)
+    if meeting.current_document_id == document_id:
+        record_presented(session, meeting, actor.user_id)  # the screen shows the new one
     return version, [Event(document.meeting_id, "document.version", {
         "document_id": document_id, "version": version.number, "sha256": version.sha256,
         "original_sha256": version.original_sha256, "page_count": version.page_count,
         "previous_page_count": previous.page_count, "late": document.late,
     }, audience=agenda_audience(meeting))]
+
+
+PRESENTED = "document.presented"
+
+
+def record_presented(session: Session, meeting: Meeting, actor_id: int | None) -> None:
+    """Note in the record which version of which document the room's screen shows from now
+    on: when the secretary puts a document up, and when the one up gets a new version. The
+    archive lists every version presented and when from these (`meetings.archive_page`)."""
+    if meeting.current_document_id is None or meeting.status != MeetingStatus.RUNNING.value:
+        return
+    version = current_version(session, meeting.current_document_id)
+    record.append(session, meeting.id or 0, PRESENTED,
+                  {"item_id": meeting.current_item_id,
+                   "document_id": meeting.current_document_id, "version": version.number},
+                  actor_id)
 
 
 def agenda_audience(meeting: Meeting) -> str:

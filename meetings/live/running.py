@@ -11,6 +11,7 @@ from meetings import record
 from meetings.access import Action, authorize
 from meetings.accounts import Actor
 from meetings.agenda import get_item, items_with_documents
+from meetings.documents.library import record_presented
 from meetings.errors import conflict, invalid
 from meetings.events import Event
 from meetings.invitations.replies import prefill_attendance
@@ -62,6 +63,7 @@ def start_meeting(session: Session, actor: Actor, meeting_id: int) -> list[Event
     session.add(meeting)
     record.append(session, meeting_id, "meeting.started", {"item_id": first_item.id},
                   actor.user_id)
+    record_presented(session, meeting, actor.user_id)
     return [
         Event(meeting_id, "meeting.status", meeting_view(meeting)),
         Event(meeting_id, "presentation", presentation_view(meeting)),
@@ -83,6 +85,7 @@ def present(
     meeting, _ = authorize(session, actor, meeting_id, Action.RUN)
     must_be_running(meeting)
     previous_item = meeting.current_item_id
+    previous_document = meeting.current_document_id
     if item_id is not None and item_id != meeting.current_item_id:
         get_item(session, meeting_id, item_id)
         meeting.current_item_id = item_id
@@ -133,6 +136,8 @@ def present(
             session, meeting_id, "item.presented", {"item_id": meeting.current_item_id},
             actor.user_id,
         )
+    if meeting.current_document_id != previous_document:
+        record_presented(session, meeting, actor.user_id)
     # The page takes the room screen back from a vote's result. The presentation comes last:
     # the callers answer with it.
     return [*take_down_result(session, meeting),

@@ -80,8 +80,12 @@ export function AdminUsersPage({ query }) {
   };
   const reactivate = (u) => run(() => post(`/api/admin/users/${u.id}/reactivate`),
     () => t('admin.user.reactivated', { name: u.full_name }));
-  const reset = (u) => run(() => post(`/api/admin/users/${u.id}/password`),
-    (r) => t('admin.user.reset_done', { name: u.full_name, password: r.password }));
+  const [resetting, setResetting] = useState(null); // the user whose password is about to go
+  const reset = (u) => {
+    setResetting(null);
+    run(() => post(`/api/admin/users/${u.id}/password`),
+      (r) => t('admin.user.reset_done', { name: u.full_name, password: r.password }));
+  };
 
   return html`
     <${AdminFrame} tab="users">
@@ -98,6 +102,10 @@ export function AdminUsersPage({ query }) {
         confirmLabel=${t('admin.user.deactivate')} onConfirm=${() => deactivate(confirming)}
         onCancel=${() => setConfirming(null)}>
         <p>${t('admin.user.deactivate_confirm', { name: confirming.full_name })}</p></${ConfirmDialog}>`}
+      ${resetting && html`<${ConfirmDialog} title=${t('admin.user.reset')} danger=${true}
+        confirmLabel=${t('admin.user.reset')} onConfirm=${() => reset(resetting)}
+        onCancel=${() => setResetting(null)}>
+        <p>${t('admin.user.reset_confirm', { name: resetting.full_name })}</p></${ConfirmDialog}>`}
       ${editing === 'new' && html`<${UserForm} initial=${EMPTY} creating=${true}
         onSubmit=${create} onCancel=${() => setEditing(null)} />`}
       ${users && html`
@@ -117,7 +125,7 @@ export function AdminUsersPage({ query }) {
                 <button class="btn btn-small" type="button" data-testid=${`user-edit-${u.username}`}
                   onClick=${() => setEditing(u.id)}>${t('admin.user.edit')}</button>
                 <button class="btn btn-small" type="button" data-testid=${`user-reset-${u.username}`}
-                  onClick=${() => reset(u)}>${t('admin.user.reset')}</button>
+                  onClick=${() => setResetting(u)}>${t('admin.user.reset')}</button>
                 ${u.active
                   ? html`<button class="btn btn-small btn-danger" type="button" data-testid=${`user-deactivate-${u.username}`}
                       onClick=${() => setConfirming(u)}>${t('admin.user.deactivate')}</button>`

@@ -54,6 +54,10 @@ export const ADMIN = {
   'admin.user.reactivate': { vi: 'Mở khóa', en: 'Reactivate' },
   'admin.user.reactivated': { vi: 'Đã mở khóa tài khoản {name}.', en: '{name} reactivated.' },
   'admin.user.reset': { vi: 'Đặt lại mật khẩu', en: 'Reset password' },
+  'admin.user.reset_confirm': {
+    vi: 'Đặt lại mật khẩu của {name}? Mật khẩu cũ hết hiệu lực và người này bị đăng xuất ngay trên mọi thiết bị; mật khẩu mới hiển thị một lần để chuyển cho người dùng.',
+    en: 'Reset the password of {name}? The old password stops working and they are logged out at once on every device; the new password is shown once, to pass on.',
+  },
   'admin.user.reset_done': {
     vi: 'Mật khẩu mới của {name}: {password} — vui lòng chuyển cho người dùng; mật khẩu này chỉ hiển thị một lần.',
     en: 'New password of {name}: {password} — pass it on; it is shown this once only.',
