@@ -293,8 +293,13 @@ def may_unlock(session: Session, actor: Actor, user_id: int) -> bool:
     if session.exec(select(BodyMember.id).where(
             BodyMember.user_id == user_id, col(BodyMember.body_id).in_(staff_bodies))).first():
         return True
+    return runs_a_meeting_of(session, actor.user_id, user_id)
+
+
+def runs_a_meeting_of(session: Session, staff_id: int, user_id: int) -> bool:
+    """Whether `staff_id` is the secretary or chair of a meeting `user_id` takes part in."""
     run_meetings = select(Participant.meeting_id).where(
-        Participant.user_id == actor.user_id, col(Participant.role).in_(STAFF_ROLES))
+        Participant.user_id == staff_id, col(Participant.role).in_(STAFF_ROLES))
     return session.exec(select(Participant.id).where(
         Participant.user_id == user_id, col(Participant.meeting_id).in_(run_meetings))
     ).first() is not None

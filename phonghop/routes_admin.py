@@ -73,6 +73,19 @@ async def deactivate_user(request: Request) -> Response:
     return json_response({"user": user, "logins_ended": len(digests)})
 
 
+async def wipe_devices(request: Request) -> Response:
+    """An administrator, or the secretary of a meeting the person is in (meetings.admin.users
+    decides): their logins end, so each device wipes itself when it next reaches us."""
+    services, sessions = parts(request)
+    actor = await sessions.require(request)
+    user_id = path_int(request, "user_id")
+    user, digests = await services.write(lambda s: users.wipe_devices(s, actor, user_id))
+    await sessions.end_logins(user_id, digests)
+    return json_response({"user": {"id": user.id, "username": user.username,
+                                   "full_name": user.full_name},
+                          "logins_ended": len(digests)})
+
+
 async def reactivate_user(request: Request) -> Response:
     services, _ = parts(request)
     actor = await _admin(request)
@@ -238,6 +251,7 @@ routes = [
     Route("/api/admin/users/{user_id:int}/deactivate", deactivate_user, methods=["POST"]),
     Route("/api/admin/users/{user_id:int}/reactivate", reactivate_user, methods=["POST"]),
     Route("/api/admin/users/{user_id:int}/password", reset_password, methods=["POST"]),
+    Route("/api/users/{user_id:int}/wipe-devices", wipe_devices, methods=["POST"]),
     Route("/api/admin/bodies", list_bodies, methods=["GET"]),
     Route("/api/admin/bodies", create_body, methods=["POST"]),
     Route("/api/admin/bodies/{body_id:int}", get_body, methods=["GET"]),

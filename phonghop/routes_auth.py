@@ -88,11 +88,12 @@ async def list_users(request: Request) -> Response:
         # Anyone active may be invited (a guest from another body), so the list is not
         # limited to the preparer's bodies; it gives a preparer names only: who holds which
         # global role (who administers) is the administrators' to know.
-        return [
+        listed: list[dict[str, object]] = [
             user_view(u) if actor.is_admin else
             {"id": u.id, "username": u.username, "full_name": u.full_name}
             for u in users if not q or q in fold(u.full_name) or q in u.username
-        ][:200]
+        ]
+        return listed[:200]
 
     return json_response({"users": await services.read(run)})
 

@@ -399,3 +399,46 @@ def test_a_session_ended_elsewhere_wipes_the_tablet(live_server: LiveServer,
         tablet.wait_for_url(re.compile(r"/login"))
         until(tablet, "async () => (await caches.keys()).length === 0")
         assert tablet.evaluate(DATABASES) == []
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_secretary_wipes_a_members_tablet_even_one_that_is_offline(
+        live_server: LiveServer, artifacts: Path | None) -> None:
+    """A tablet lost or handed on: the secretary wipes its owner's devices from the
+    preparation page while the tablet is away from the Wi-Fi; it keeps its pages meanwhile,
+    and deletes them, and its outboxes, as soon as it reaches the server again."""
+    require_tool(CHROMIUM)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    meeting_id = live_server.demo.meeting_id
+    total = sum(count for *_, count in pages_of(started(live_server)))
+    with chromium() as browser:
+        walk = Walk(browser, live_server, artifacts)
+        tablet = device_page(browser, live_server, walk, "uyvien1", f"/m/{meeting_id}",
+                             810, 1080, 2, True)
+        saved_status(tablet, total)
+        tablet.context.set_offline(True)
+        secretary = device_page(browser, live_server, walk, "thuky",
+                                f"/m/{meeting_id}/prepare", 1280, 800, 1, False)
+        secretary.get_by_test_id("wipe-uyvien1").click()
+        dialog = secretary.get_by_test_id("confirm-dialog")
+        expect(dialog).to_contain_text("Hoàng Minh Tuấn")
+        expect(dialog).to_contain_text("tự xóa khi kết nối lại")
+        shot(secretary, artifacts, "offline-wipe-confirm")
+        secretary.get_by_test_id("confirm-ok").click()
+        expect(secretary.get_by_test_id("wiped")).to_contain_text(
+            "Đã yêu cầu xóa dữ liệu trên thiết bị của Hoàng Minh Tuấn")
+        # away from the network it cannot know yet: the pages are still there
+        time.sleep(1)
+        assert tablet.evaluate("async () => (await caches.keys()).length") > 0
+        tablet.context.set_offline(False)
+        tablet.wait_for_url(re.compile(r"/login"), timeout=60_000)
+        until(tablet, "async () => (await caches.keys()).length === 0", seconds=30)
+        assert tablet.evaluate(DATABASES) == []
+        shot(tablet, artifacts, "offline-wiped-tablet")
+        with closing(live_server.session("admin")) as admin:
+            entry = admin.get("/api/admin/audit",
+                              params={"action": "user.devices_wiped"}).json()["entries"][0]
+        assert entry["target"] == "uyvien1" and entry["actor"]["username"] == "thuky"

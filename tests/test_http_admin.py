@@ -308,3 +308,23 @@ def test_a_password_reset_shuts_out_the_old_password_and_every_login(login) -> N
     assert r.status_code == 200 and r.json()["user"]["active"] is True
     assert login("uyvien3").get("/api/me").json()["user"]["username"] == "uyvien3"
     assert audit(admin, action="user.reactivated")[0]["target"] == "uyvien3"
+
+
+def test_who_may_wipe_a_members_devices(login) -> None:  # type: ignore[no-untyped-def]
+    """The administrator, and the secretary or chair of a meeting the person is in; not
+    another member. The person's logins end; they log in again with their password."""
+    who = {u["username"]: u["id"] for u in login("admin").get("/api/admin/users").json()["users"]}
+    member = login("uyvien1")
+    error_of(login("uyvien2").post(f"/api/users/{who['uyvien1']}/wipe-devices"), 403,
+             "forbidden")
+    assert member.get("/api/me").status_code == 200
+    r = login("thuky").post(f"/api/users/{who['uyvien1']}/wipe-devices")
+    assert r.status_code == 200 and r.json()["logins_ended"] >= 1, r.text
+    error_of(member.get("/api/me"), 401, "unauthenticated")
+    assert login("uyvien1").get("/api/me").status_code == 200  # the password still works
+    r = login("admin").post(f"/api/users/{who['uyvien2']}/wipe-devices")
+    assert r.status_code == 200, r.text
+    error_of(login("admin").post("/api/users/999999/wipe-devices"), 404)
+    assert [(e["target"], e["actor"]["username"])
+            for e in audit(login("admin"), action="user.devices_wiped")] == [
+        ("uyvien2", "admin"), ("uyvien1", "thuky")]

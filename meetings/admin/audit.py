@@ -21,7 +21,7 @@ from meetings.models import AuditEntry, User, utcnow
 ACTIONS = (
     "login.ok", "login.failed", "login.throttled", "login.unlocked",
     "user.created", "user.edited", "user.role", "user.deactivated", "user.reactivated",
-    "user.password_reset",
+    "user.password_reset", "user.devices_wiped",
     "body.created", "body.edited", "body.kind", "body.quorum", "body.rules",
     "body.member_added", "body.member_edited", "body.member_removed",
     "body.key_generated", "body.key_installed", "body.retention",

@@ -1,5 +1,6 @@
 """The administrator's work on people: create, edit (name, title, contact), global role,
-deactivate (their logins end at once) and reactivate, reset a password, search.
+deactivate (their logins end at once) and reactivate, reset a password, wipe a person's
+devices, search.
 
 Every function takes the acting administrator and refuses anyone else; every change writes
 an audit entry (meetings.admin.audit).
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from meetings.access import runs_a_meeting_of
 from meetings.accounts import Actor, create_user
 from meetings.admin import audit
 from meetings.errors import conflict, forbidden, invalid, not_found
@@ -128,12 +130,7 @@ def deactivate(session: Session, actor: Actor, user_id: int) -> tuple[User, list
         raise conflict("own_account",
                        "Không thể tự khóa tài khoản của chính mình; nhờ một quản trị khác.",
                        "You cannot deactivate your own account; ask another administrator.")
-    now = utcnow()
-    open_logins = session.exec(select(AuthSession).where(
-        AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))).all()
-    for login in open_logins:
-        login.revoked_at = now
-        session.add(login)
+    open_logins = _end_logins(session, user_id)
     if user.active:
         user.active = False
         session.add(user)
@@ -162,14 +159,39 @@ def reset_password(session: Session, passwords: Passwords, actor: Actor, user_id
                       "A password needs at least 8 characters.", field="password")
     user.password_hash = passwords.hash(password)
     session.add(user)
+    open_logins = _end_logins(session, user_id)
+    audit.record(session, actor.user_id, "user.password_reset", user.username)
+    return user, [login.token_hash for login in open_logins]
+
+
+def wipe_devices(session: Session, actor: Actor, user_id: int) -> tuple[User, list[str]]:
+    """Every login of the person ends; each of their devices deletes what it kept (the
+    meetings' pages, the outboxes) the next time it reaches the server, which then answers it
+    as logged out (a tablet away from the Wi-Fi now does it when it comes back). An
+    administrator may, and the secretary of a meeting the person takes part in. The person
+    logs in again with their password."""
+    user = _user(session, user_id)
+    if not actor.is_admin and not runs_a_meeting_of(session, actor.user_id, user_id):
+        raise forbidden("forbidden",
+                        "Chỉ quản trị hệ thống, thư ký hoặc chủ tọa cuộc họp có người này tham "
+                        "dự mới xóa được dữ liệu trên thiết bị của họ.",
+                        "Only an administrator, or the secretary or chair of a meeting this "
+                        "person takes part in, can wipe their devices.")
+    open_logins = _end_logins(session, user_id)
+    audit.record(session, actor.user_id, "user.devices_wiped", user.username,
+                 logins_ended=len(open_logins))
+    return user, [login.token_hash for login in open_logins]
+
+
+def _end_logins(session: Session, user_id: int) -> list[AuthSession]:
+    """Revoke every open login of the person; the logins revoked."""
     now = utcnow()
-    open_logins = session.exec(select(AuthSession).where(
-        AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))).all()
+    open_logins = list(session.exec(select(AuthSession).where(
+        AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))).all())
     for login in open_logins:
         login.revoked_at = now
         session.add(login)
-    audit.record(session, actor.user_id, "user.password_reset", user.username)
-    return user, [login.token_hash for login in open_logins]
+    return open_logins
 
 
 def search(session: Session, actor: Actor, text: str = "", *, active: bool | None = None

@@ -80,6 +80,12 @@ export function AdminUsersPage({ query }) {
   };
   const reactivate = (u) => run(() => post(`/api/admin/users/${u.id}/reactivate`),
     () => t('admin.user.reactivated', { name: u.full_name }));
+  const [wiping, setWiping] = useState(null); // the user whose devices are about to be wiped
+  const wipe = (u) => {
+    setWiping(null);
+    run(() => post(`/api/users/${u.id}/wipe-devices`),
+      (r) => t('admin.user.wiped', { name: u.full_name, n: r.logins_ended }));
+  };
   const [resetting, setResetting] = useState(null); // the user whose password is about to go
   const reset = (u) => {
     setResetting(null);
@@ -102,6 +108,10 @@ export function AdminUsersPage({ query }) {
         confirmLabel=${t('admin.user.deactivate')} onConfirm=${() => deactivate(confirming)}
         onCancel=${() => setConfirming(null)}>
         <p>${t('admin.user.deactivate_confirm', { name: confirming.full_name })}</p></${ConfirmDialog}>`}
+      ${wiping && html`<${ConfirmDialog} title=${t('admin.user.wipe')} danger=${true}
+        confirmLabel=${t('admin.user.wipe')} onConfirm=${() => wipe(wiping)}
+        onCancel=${() => setWiping(null)}>
+        <p>${t('admin.user.wipe_confirm', { name: wiping.full_name })}</p></${ConfirmDialog}>`}
       ${resetting && html`<${ConfirmDialog} title=${t('admin.user.reset')} danger=${true}
         confirmLabel=${t('admin.user.reset')} onConfirm=${() => reset(resetting)}
         onCancel=${() => setResetting(null)}>
@@ -126,6 +136,8 @@ export function AdminUsersPage({ query }) {
                   onClick=${() => setEditing(u.id)}>${t('admin.user.edit')}</button>
                 <button class="btn btn-small" type="button" data-testid=${`user-reset-${u.username}`}
                   onClick=${() => setResetting(u)}>${t('admin.user.reset')}</button>
+                <button class="btn btn-small" type="button" data-testid=${`user-wipe-${u.username}`}
+                  onClick=${() => setWiping(u)}>${t('admin.user.wipe')}</button>
                 ${u.active
                   ? html`<button class="btn btn-small btn-danger" type="button" data-testid=${`user-deactivate-${u.username}`}
                       onClick=${() => setConfirming(u)}>${t('admin.user.deactivate')}</button>`

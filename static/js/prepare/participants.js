@@ -4,6 +4,7 @@ import { html, useEffect, useRef, useState } from '/static/vendor/htm-preact-sta
 import { del, get, post } from '../api.js';
 import { t } from '../i18n.js';
 import { roleLabel } from '../ui/badges.js';
+import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox, Notice } from '../ui/feedback.js';
 
 const ROLES = ['member', 'chair', 'guest', 'secretary'];
@@ -53,8 +54,22 @@ export function Participants({ snap, reload }) {
     setUnlocked(p.full_name);
   });
 
+  // A tablet lost or handed on: its logins end and each device deletes what it kept.
+  const [wiping, setWiping] = useState(null);
+  const [wiped, setWiped] = useState(null);
+  const wipe = (p) => act(async () => {
+    setWiping(null);
+    setWiped(null);
+    await post(`/api/users/${p.user_id}/wipe-devices`, {});
+    setWiped(p.full_name);
+  });
+
   return html`
     <section class="card" data-testid="participants">
+      ${wiping && html`<${ConfirmDialog} title=${t('prep.wipe')} danger=${true}
+        confirmLabel=${t('prep.wipe')} onConfirm=${() => wipe(wiping)}
+        onCancel=${() => setWiping(null)}>
+        <p>${t('prep.wipe_confirm', { name: wiping.full_name })}</p></${ConfirmDialog}>`}
       <h2>${t('prepare.participants', { n: snap.participants.length })}</h2>
       <ul class="rows">
         ${snap.participants.map((p) => html`
@@ -71,12 +86,17 @@ export function Participants({ snap, reload }) {
                 aria-label=${t('prep.unlock_person', { name: p.full_name })}
                 data-testid=${`unlock-${p.username}`}>${t('prep.unlock')}</button>`}
             ${p.user_id !== snap.me.user_id && html`
+              <button type="button" class="btn btn-quiet" onClick=${() => setWiping(p)}
+                aria-label=${t('prep.wipe_person', { name: p.full_name })}
+                data-testid=${`wipe-${p.username}`}>${t('prep.wipe')}</button>`}
+            ${p.user_id !== snap.me.user_id && html`
               <button type="button" class="btn btn-quiet" onClick=${() => remove(p.user_id)}
                 aria-label=${t('prepare.remove_person', { name: p.full_name })}
                 data-testid=${`remove-${p.username}`}>${t('common.remove')}</button>`}
           </li>`)}
       </ul>
       ${unlocked && html`<${Notice} testid="unlocked">${t('prep.unlocked', { name: unlocked })}<//>`}
+      ${wiped && html`<${Notice} testid="wiped">${t('prep.wiped', { name: wiped })}<//>`}
       <${ErrorBox} error=${error} />
       <h3>${t('prepare.add_people')}</h3>
       <input type="search" class="input-wide" placeholder=${t('prepare.search_people')}

@@ -54,6 +54,15 @@ export const ADMIN = {
   'admin.user.reactivate': { vi: 'Mở khóa', en: 'Reactivate' },
   'admin.user.reactivated': { vi: 'Đã mở khóa tài khoản {name}.', en: '{name} reactivated.' },
   'admin.user.reset': { vi: 'Đặt lại mật khẩu', en: 'Reset password' },
+  'admin.user.wipe': { vi: 'Xóa dữ liệu trên thiết bị', en: 'Wipe devices' },
+  'admin.user.wipe_confirm': {
+    vi: 'Xóa tài liệu và ghi chú đã lưu trên mọi thiết bị của {name}? Người này bị đăng xuất; thiết bị đang mất kết nối sẽ tự xóa khi kết nối lại. Người này đăng nhập lại bằng mật khẩu của mình.',
+    en: 'Wipe the documents and notes kept on every device of {name}? They are logged out; a device that is offline wipes itself when it reconnects. They log in again with their own password.',
+  },
+  'admin.user.wiped': {
+    vi: 'Đã yêu cầu xóa dữ liệu trên thiết bị của {name}; {n} phiên đăng nhập đã kết thúc.',
+    en: 'Devices of {name} told to wipe; {n} login(s) ended.',
+  },
   'admin.user.reset_confirm': {
     vi: 'Đặt lại mật khẩu của {name}? Mật khẩu cũ hết hiệu lực và người này bị đăng xuất ngay trên mọi thiết bị; mật khẩu mới hiển thị một lần để chuyển cho người dùng.',
     en: 'Reset the password of {name}? The old password stops working and they are logged out at once on every device; the new password is shown once, to pass on.',
@@ -165,6 +174,7 @@ export const ADMIN = {
   'audit.user.deactivated': { vi: 'Khóa tài khoản', en: 'Account deactivated' },
   'audit.user.reactivated': { vi: 'Mở khóa tài khoản', en: 'Account reactivated' },
   'audit.user.password_reset': { vi: 'Đặt lại mật khẩu', en: 'Password reset' },
+  'audit.user.devices_wiped': { vi: 'Xóa dữ liệu trên thiết bị', en: 'Devices wiped' },
   'audit.body.created': { vi: 'Tạo cơ quan', en: 'Body created' },
   'audit.body.edited': { vi: 'Sửa thông tin cơ quan', en: 'Body edited' },
   'audit.body.kind': { vi: 'Đổi loại cơ quan', en: 'Kind changed' },

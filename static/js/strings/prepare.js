@@ -14,6 +14,17 @@ export const PREPARE = {
     vi: 'Đã mở khóa: {name} có thể đăng nhập lại ngay.',
     en: 'Unlocked: {name} can log in again now.',
   },
+  // --- a member's devices wiped (a tablet lost or handed on)
+  'prep.wipe': { vi: 'Xóa dữ liệu trên thiết bị', en: 'Wipe devices' },
+  'prep.wipe_person': { vi: 'Xóa dữ liệu trên thiết bị của {name}', en: 'Wipe the devices of {name}' },
+  'prep.wipe_confirm': {
+    vi: 'Xóa tài liệu và ghi chú đã lưu trên mọi thiết bị của {name}? Người này bị đăng xuất; thiết bị đang mất kết nối sẽ tự xóa khi kết nối lại. Người này đăng nhập lại bằng mật khẩu của mình.',
+    en: 'Wipe the documents and notes kept on every device of {name}? They are logged out; a device that is offline wipes itself when it reconnects. They log in again with their own password.',
+  },
+  'prep.wiped': {
+    vi: 'Đã yêu cầu xóa dữ liệu trên thiết bị của {name}.',
+    en: 'The devices of {name} were told to wipe.',
+  },
   // --- the kind of session and the deadline the law sets
   'kind.label': { vi: 'Loại phiên họp', en: 'Kind of session' },
   'kind.regular': { vi: 'Phiên họp thường kỳ', en: 'Regular session' },
