@@ -194,6 +194,11 @@ def test_secretary_prepares_publishes_and_copies(live_server: LiveServer,
         expect(member.get_by_test_id("inbox-news")).to_contain_text(
             "Tài liệu cuộc họp \"Phiên họp thường kỳ tháng 12 năm 2026\" đã được phát hành")
         expect(badge).to_have_attribute("data-published", "true")
+        # ... and saves its 12 pages on the device from the list, before anyone opens it.
+        saved = member.get_by_test_id(f"saved-{meeting_id}")
+        expect(saved).to_have_attribute("data-kind", "saved", timeout=60_000)
+        expect(saved).to_contain_text("Đã tải 12/12 trang về máy")
+        assert f"phonghop-meeting-{meeting_id}" in member.evaluate("async () => caches.keys()")
         shot(walk, secretary, "published")
         shot(walk, member, "member-list")
 

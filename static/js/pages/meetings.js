@@ -1,11 +1,14 @@
 // /meetings: the meetings I take part in, with the way into each and whether a draft's
 // documents are published (told live on my inbox channel); a form to create one for the
-// bodies I prepare meetings for; the archive for archivists.
+// bodies I prepare meetings for; the archive for archivists. A meeting whose documents are
+// published is saved on the device from this list already, before anyone opens it (issue 13
+// §1), and again when the secretary publishes more.
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
 import { get, post } from '../api.js';
 import { formatDateTime, localInputToIso } from '../format.js';
 import { t } from '../i18n.js';
+import { offlineText, useOfflineCopy } from '../offline/prefetch.js';
 import { KINDS } from '../prepare/details.js';
 import { INBOX, MeetingConnection } from '../realtime.js';
 import { navigate } from '../router.js';
@@ -15,8 +18,19 @@ import { ErrorBox, Loading, Notice } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { ReplyBox } from '../ui/reply-box.js';
 
-function MeetingCard({ meeting: m }) {
+// The meeting's documents saved on this device in the background, with a line saying how far.
+function SavedCopy({ meetingId, bump }) {
+  const [state, setState] = useState(null);
+  useEffect(() => { get(`/api/meetings/${meetingId}`).then(setState, () => {}); }, [meetingId, bump]);
+  const status = useOfflineCopy(state);
+  const text = offlineText(status);
+  return text ? html`<p class="muted small" data-testid=${`saved-${meetingId}`} data-kind=${status.kind}
+    data-done=${status.done} data-total=${status.total}>${text}</p>` : null;
+}
+
+function MeetingCard({ meeting: m, bump }) {
   const secretary = m.role === 'secretary';
+  const save = (m.status === 'draft' && Boolean(m.published_at)) || m.status === 'running';
   return html`
     <li class="card meeting-card" data-testid=${`meeting-${m.id}`}>
       <div class="meeting-card-head">
@@ -29,6 +43,7 @@ function MeetingCard({ meeting: m }) {
         ${t(m.published_at ? 'pub.badge_published' : 'pub.badge_waiting')}</span></p>`}
       <p>${t('meetings.starts', { when: formatDateTime(m.starts_at) })}</p>
       ${m.place && html`<p class="muted">${t('meetings.place', { place: m.place })}</p>`}
+      ${save && html`<${SavedCopy} meetingId=${m.id} bump=${bump} />`}
       <${ReplyBox} meeting=${m} />
       <div class="actions">
         <a class="btn btn-primary" href=${`/m/${m.id}`} data-testid=${`open-tablet-${m.id}`}>
@@ -100,6 +115,7 @@ export function MeetingsPage() {
   const [meetings, setMeetings] = useState(null);
   const [error, setError] = useState(null);
   const [news, setNews] = useState([]);
+  const [bumps, setBumps] = useState({}); // publications seen per meeting: save anew
   const load = () => get('/api/meetings').then((r) => setMeetings(r.meetings), setError);
   useEffect(() => { load(); }, []);
   // My inbox: a meeting's documents published while the list is open.
@@ -108,6 +124,7 @@ export function MeetingsPage() {
       onPublication: (pub) => {
         if (pub.type !== 'documents.published') return;
         setNews((list) => [...list.filter((n) => n.meeting_id !== pub.data.meeting_id), pub.data]);
+        setBumps((b) => ({ ...b, [pub.data.meeting_id]: (b[pub.data.meeting_id] || 0) + 1 }));
         load();
       },
     });
@@ -139,7 +156,7 @@ export function MeetingsPage() {
       ${meetings === null && !error && html`<${Loading} />`}
       ${meetings && meetings.length === 0 && html`<p class="muted">${t('meetings.none')}</p>`}
       ${meetings && meetings.length > 0 && html`
-        <ul class="meeting-list">${meetings.map((m) => html`<${MeetingCard} key=${m.id} meeting=${m} />`)}</ul>`}
+        <ul class="meeting-list">${meetings.map((m) => html`<${MeetingCard} key=${m.id} meeting=${m} bump=${bumps[m.id] || 0} />`)}</ul>`}
       ${me && me.can_prepare.length > 0 && html`<${CreateMeeting} bodies=${me.can_prepare} />`}
     </main>`;
 }
