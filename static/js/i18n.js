@@ -11,7 +11,7 @@ import { UPLOADS } from './strings/uploads.js';
 import { VERIFY } from './strings/verify.js';
 import { READER } from './strings/reader.js';
 import { ANNOTATIONS } from './strings/annotations.js';
-import { ARCHIVE } from './strings/archive.js';
+import { ARCHIVE, ARCHIVE_PAGE } from './strings/archive.js';
 import { ADMIN } from './strings/admin.js';
 import { STATEMENTS } from './strings/statements.js';
 import { RETENTION } from './strings/retention.js';
@@ -95,6 +95,7 @@ export const STRINGS = {
   ...READER,
   ...ANNOTATIONS,
   ...ARCHIVE,
+  ...ARCHIVE_PAGE,
   ...ADMIN,
   ...RETENTION,
   ...SCANS,

@@ -1,6 +1,8 @@
 // /archive/{id}: a meeting whose minutes are signed, as the archive keeps it: the signature
 // checked now against the server's trust roots, the record's integrity, items, votes (each
-// under its item), attendance as the minutes print it, and its retention period; once that
+// under its item), attendance as the minutes print it, the downloads, the documents as
+// presented, the speakers and the record entry by entry (./archive-meeting.js), and its
+// retention period; once that
 // has passed, an archivist of the body may dispose of it (with a reason), and the page then
 // shows the tombstone left.
 
@@ -14,6 +16,7 @@ import { ConfirmDialog } from '../ui/confirm.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
 import { AppHeader } from '../ui/header.js';
 import { VoteResult } from '../ui/vote-result.js';
+import { Downloads, Presentations, RecordCard, Speakers } from './archive-meeting.js';
 
 const signatureOk = (s) => s.valid && s.intact && s.trusted;
 
@@ -183,11 +186,8 @@ export function ArchiveDetailPage({ id, query }) {
             <dl class="facts small">
               <dt>${t('archive.digest')}</dt><dd class="mono">${data.minutes.sha256}</dd>
             </dl>
-            <a class="btn btn-primary" href=${`/api/meetings/${id}/minutes.pdf`} target="_blank" rel="noopener"
-              data-testid="archive-download">${t('archive.download')}</a>
-            <a class="btn" href=${`/api/archive/${id}/package.zip`} download
-              data-testid="archive-package">${t('verify.package')}</a>
           </section>
+          <${Downloads} data=${data} />
           <${Retention} data=${data} onDisposed=${(d) => setData({ disposal: d })} />
           <section class="card">
             <h2>${t('archive.items')}</h2>
@@ -223,6 +223,9 @@ export function ArchiveDetailPage({ id, query }) {
                   ? t(`att.state.${p.recorded_attendance}`) : t('record.did_not_attend')}</span>
               </li>`)}</ul>
           </section>
+          <${Presentations} data=${data} />
+          <${Speakers} data=${data} />
+          <${RecordCard} data=${data} />
         </div>`}
     </main>`;
 }
