@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from starlette.testclient import TestClient
 
 from tests.helpers import record_quorum, start
+
+# Never rerun (Makefile, RERUNS): a protection that fails once has failed.
+pytestmark = pytest.mark.flaky(reruns=0)
 
 
 @contextmanager

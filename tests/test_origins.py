@@ -123,9 +123,11 @@ def test_a_page_on_another_port_cannot_vote_for_a_logged_in_member(
             attack.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
             # the script's fetch ran, then the form posted: the page is now the answer to it
             attack.wait_for_url(f"{live_server.url}/api/votes/{vote_id}/ballots")
-            state = tablet.evaluate(
-                "fetch('/api/meetings/1').then((r) => r.json()).then((s) => s.open_vote.voted)")
-            assert state is False, "a page of another origin cast the member's ballot"
+            status, snap = tablet.evaluate(
+                "fetch('/api/meetings/1').then(async (r) => [r.status, await r.json()])")
+            assert status == 200, snap
+            assert snap["open_vote"]["voted"] is False, \
+                "a page of another origin cast the member's ballot"
             assert "cross_site" in attack.content()  # what the form's POST was answered
             # the member's own tablet still votes (the same browser, the app's own page)
             cast = tablet.evaluate(

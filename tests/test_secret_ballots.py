@@ -23,6 +23,9 @@ from meetings.votes.secrecy import Secrecy
 from tests.helpers import record_quorum, start
 from tests.test_votes_crash import add_members
 
+# Never rerun (Makefile, RERUNS): a protection that fails once has failed.
+pytestmark = pytest.mark.flaky(reruns=0)
+
 VOTERS = ("chutich", "phochutich1", "phochutich2", "uyvien1", "uyvien2", "uyvien3")
 
 
