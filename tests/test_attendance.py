@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import time
 
+import pymupdf
+
 from meetings.live.attendance import QR_SECONDS, qr_token, qr_valid
 from tests.helpers import error_of, record_quorum, snapshot, start
 
@@ -143,6 +145,28 @@ def test_proxies_are_off_by_default_and_recorded_when_on(login, demo) -> None:  
     assert ballots[who["uyvien3"]] == {"user_id": who["uyvien3"], "full_name": "Đỗ Quang Vinh",
                                        "choice": "no", "marks": None, "cast_by": who["uyvien1"]}
     assert ballots[who["uyvien1"]]["cast_by"] is None
+    # the minutes say who held the proxy, beside the reason
+    assert sec.post("/api/meetings/1/end").status_code == 200
+    pdf = sec.get("/api/meetings/1/minutes/preview.pdf")
+    assert pdf.status_code == 200, pdf.text[:300]
+    words = " ".join(" ".join(p.get_text().split()) for p in pymupdf.open(stream=pdf.content))
+    assert "Đỗ Quang Vinh" in words and "ủy quyền cho Hoàng Minh Tuấn" in words, words[:2000]
+
+
+def test_a_peoples_council_never_allows_proxies(login, demo) -> None:  # type: ignore[no-untyped-def]
+    """No People's Council delegate may vote on another's behalf: proxies cannot be turned on
+    for one, by the secretary or the administrator; a People's Committee may."""
+    admin = login("admin")
+    assert admin.patch(f"/api/admin/bodies/{demo.body_id}",
+                       json={"kind": "people_council"}).status_code == 200
+    error_of(login("thuky").put("/api/vote-rules", json={"body_id": demo.body_id,
+                                                         "proxies_allowed": True}),
+             422, "proxies_forbidden_by_law")
+    error_of(admin.patch(f"/api/admin/bodies/{demo.body_id}",
+                         json={"rules": {"proxies_allowed": True}}),
+             422, "proxies_forbidden_by_law")
+    assert admin.get(f"/api/admin/bodies/{demo.body_id}").json()["body"]["rules"][
+        "proxies_allowed"] is False
 
 
 def test_a_proxy_recorded_before_the_body_turned_proxies_off_is_not_used(login, demo) -> None:  # type: ignore[no-untyped-def]

@@ -748,6 +748,14 @@ def set_body_rules(session: Session, actor: Actor, body_id: int, data: dict[str,
         # Zero (no quorum) only from an administrator, on purpose (meetings.admin.bodies).
         check_quorum(body, (quorum[0], quorum[1]),
                      allow_zero=actor.is_admin and data.get("allow_zero_quorum") is True)
+    if proxies and body_names.parse_kind(body.kind) is body_names.BodyKind.PEOPLE_COUNCIL:
+        raise invalid(
+            "proxies_forbidden_by_law",
+            "Theo luật, đại biểu Hội đồng nhân dân không được biểu quyết thay người khác; không "
+            "thể cho phép ủy quyền biểu quyết.",
+            "By law a People's Council delegate may not vote on another's behalf; proxies "
+            "cannot be allowed.",
+        )
     before = body_rules_view(body)
     if kind not in KINDS:
         raise _bad_kind()
