@@ -3,7 +3,9 @@ and `/api/notes/{id}` over annotations of kind `note` whose id is "note-<number>
 migration 0070 moved keep their number; a note written here gets a new one). A note is
 readable and writable by its owner alone, as every annotation is (meetings.annotations.store);
 the owner's devices hear `note.saved` / `note.deleted`, and those the note is shared with (by
-the annotation routes) `annotation.saved` / `annotation.deleted`."""
+the annotation routes) `annotation.saved` / `annotation.deleted`. A note added with the tablet's
+idempotency key (its outbox, issue 13 §3) is added once: the key goes in the owner's ledger of
+annotation changes (`AnnotationChange`), as an annotation change's does."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 import secrets
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from meetings.access import Action, authorize, document_visible, ensure_not_sealed, require_agenda
@@ -19,7 +22,7 @@ from meetings.annotations import store
 from meetings.documents.library import current_version
 from meetings.errors import invalid, not_found
 from meetings.events import Event
-from meetings.models import Annotation, utcnow
+from meetings.models import Annotation, AnnotationChange, utcnow
 from meetings.preparation import get_document
 from meetings.views import iso
 
@@ -128,6 +131,65 @@ def save_note(
     view = note_view(note)
     return view, [Event.for_user(document.meeting_id, actor.user_id, "note.saved", view),
                   *shared]
+
+
+def _keyed(session: Session, actor: Actor, key: str) -> dict[str, Any] | None:
+    """The note this owner added under `key` before, as it is now; None if the key is new."""
+    seen = session.exec(select(AnnotationChange).where(
+        AnnotationChange.user_id == actor.user_id, AnnotationChange.key == key)).first()
+    if seen is None:
+        return None
+    found = session.get(Annotation, seen.annotation_id)
+    # Added and deleted since (on another device): the key is spent, nothing is added again.
+    if found is None or found.user_id != actor.user_id or number_of(found) is None:
+        raise not_found("ghi chú", "Note")
+    return note_view(found)
+
+
+def add_note(
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    *,
+    page: int,
+    text: str,
+    key: str | None = None,
+) -> tuple[tuple[dict[str, Any], bool], list[Event]]:
+    """A new note, and whether it is new: a `key` this owner sent before is answered with the
+    note it added then (as it is now) and changes nothing, so an outbox may send it again until
+    it hears back."""
+    if key is None:
+        view, events = save_note(session, actor, document_id, page=page, text=text)
+        return (view, True), events
+    if not (1 <= len(key) <= 64 and key.isascii() and key.isprintable()):
+        raise invalid(
+            "bad_key",
+            "Khóa của ghi chú phải là chuỗi ký tự ASCII, từ 1 đến 64 ký tự.",
+            "The note's key must be 1 to 64 printable ASCII characters.",
+            field="key",
+        )
+    # Whoever may not read the document learns nothing of the key, not even that it is spent.
+    document = get_document(session, document_id)
+    meeting, role = authorize(session, actor, document.meeting_id, Action.VIEW)
+    require_agenda(actor, meeting, role)
+    document_visible(session, actor, document)
+    before = _keyed(session, actor, key)
+    if before is not None:
+        return (before, False), []
+    try:
+        # A savepoint: the same key sent twice at once meets the unique (user, key) of the one
+        # that got there first, and is answered with its note.
+        with session.begin_nested():
+            view, events = save_note(session, actor, document_id, page=page, text=text)
+            session.add(AnnotationChange(user_id=actor.user_id, key=key,
+                                         annotation_id=f"note-{view['id']}"))
+            session.flush()
+    except IntegrityError:
+        again = _keyed(session, actor, key)
+        if again is None:
+            raise
+        return (again, False), []
+    return (view, True), events
 
 
 def delete_note(session: Session, actor: Actor, note_id: int) -> list[Event]:

@@ -293,11 +293,13 @@ async def add_note(request: Request) -> Response:
     data = await read_json(request)
     page = field_int(data, "page")
     text = field_str(data, "text")
+    key = field_str(data, "key") if data.get("key") is not None else None
     assert page is not None
-    note = await services.perform(
-        lambda s: notes.save_note(s, actor, document_id, page=page, text=text)
+    note, added = await services.perform(
+        lambda s: notes.add_note(s, actor, document_id, page=page, text=text, key=key)
     )
-    return json_response({"note": note}, status=201)
+    # A key seen before: the note added then, answered again (200, not 201: nothing was added).
+    return json_response({"note": note}, status=201 if added else 200)
 
 
 async def edit_note(request: Request) -> Response:

@@ -125,7 +125,7 @@ def test_what_a_member_does_offline_reaches_the_server_once_and_ballots_wait_for
         shot(tablet, artifacts, "outbox-waiting-1280x800")
         tablet.set_viewport_size({"width": 810, "height": 1080})
         held = tablet.evaluate(OUTBOX)
-        assert held == {f"annotations.{me}": 2, f"speakers.{me}": 1}, held
+        assert held == {f"annotations.{me}": 2, f"speakers.{me}": 1, f"notes.{me}": 0}, held
         assert my_annotations(mine, document_id) == []
         tablet.get_by_test_id("sheet-close").click()
 
@@ -145,7 +145,8 @@ def test_what_a_member_does_offline_reaches_the_server_once_and_ballots_wait_for
         expect(tablet.get_by_test_id("conn-since")).to_have_count(0)
         expect(conn).to_have_attribute("data-waiting", "0")
         assert until(lambda: tablet.evaluate(OUTBOX) == {f"annotations.{me}": 0,
-                                                          f"speakers.{me}": 0})
+                                                          f"speakers.{me}": 0,
+                                                          f"notes.{me}": 0})
         tablet.wait_for_timeout(2500)  # anything sent twice would have landed by now
 
         rows = my_annotations(mine, document_id)
@@ -208,7 +209,8 @@ def test_an_older_apps_outbox_moves_to_indexeddb_once_and_logout_wipes_the_outbo
         assert tablet.evaluate(
             f"() => localStorage.getItem('phonghop.annotations.outbox.{me}')") is None
         assert until(lambda: tablet.evaluate(OUTBOX) == {f"annotations.{me}": 0,
-                                                          f"speakers.{me}": 0})
+                                                          f"speakers.{me}": 0,
+                                                          f"notes.{me}": 0})
         tablet.reload()  # moved once: nothing is sent again
         expect(ink(tablet)).to_have_count(2)
         tablet.wait_for_timeout(1500)

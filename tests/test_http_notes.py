@@ -46,3 +46,36 @@ def test_note_refusals(login) -> None:
     error_of(member.post("/api/documents/999/notes", json={"page": 1, "text": "x"}), 404)
     # guests may keep notes too
     assert login("khachmoi").post(url, json={"page": 1, "text": "Ghi chú khách"}).status_code == 201
+
+
+def test_a_note_sent_twice_with_its_key_is_added_once(login) -> None:
+    """The tablet's outbox sends a note again when it never heard back: the same key from the
+    same person names one note; another person's same key is theirs alone."""
+    member = login("uyvien1")
+    doc = first_document(member, 1)
+    url = f"/api/documents/{doc['id']}/notes"
+    body = {"page": 2, "text": "Ghi khi mất mạng", "key": "n-offline0001"}
+    first = member.post(url, json=body)
+    assert first.status_code == 201, first.text
+    again = login("uyvien1").post(url, json={**body, "text": "gửi lại"})  # another device too
+    assert again.status_code == 200, again.text
+    assert again.json()["note"] == first.json()["note"]
+    assert [(n["id"], n["text"]) for n in member.get(url).json()["notes"]] == [
+        (first.json()["note"]["id"], "Ghi khi mất mạng")]
+    # The same key from someone else is another note, and says nothing of the first.
+    other = login("uyvien2")
+    theirs = other.post(url, json={**body, "text": "Của người khác"})
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["note"]["id"] != first.json()["note"]["id"]
+    assert [n["text"] for n in other.get(url).json()["notes"]] == ["Của người khác"]
+    assert [n["text"] for n in member.get(url).json()["notes"]] == ["Ghi khi mất mạng"]
+    # An edit is kept when the add is sent again; once deleted, the key adds nothing again.
+    note_id = first.json()["note"]["id"]
+    assert member.put(f"/api/notes/{note_id}", json={
+        "document_id": doc["id"], "page": 2, "text": "Đã sửa"}).status_code == 200
+    assert member.post(url, json=body).json()["note"]["text"] == "Đã sửa"
+    assert member.delete(f"/api/notes/{note_id}").status_code == 200
+    error_of(member.post(url, json=body), 404, "not_found")
+    assert member.get(url).json()["notes"] == []
+    error_of(member.post(url, json={**body, "key": ""}), 422, "bad_key")
+    error_of(member.post(url, json={**body, "key": "k" * 65}), 422, "bad_key")

@@ -22,4 +22,11 @@ export const OFFLINE = {
     en: '{count} pages could not be saved on this tablet; they will be tried again when the meeting is opened.',
   },
   'offline.until': { vi: 'lưu đến {time}', en: 'kept until {time}' },
+  // The notes panel's outbox (issue 13 §3): notes written without the connection.
+  'notes.waiting': { vi: 'Chờ gửi', en: 'Waiting to send' },
+  'notes.deletions_waiting': { vi: 'Ghi chú đã xóa, chờ gửi: {n}', en: 'Deleted notes waiting to send: {n}' },
+  'notes.unloaded': {
+    vi: 'Chưa tải được ghi chú đã lưu; sẽ tải khi có kết nối. Ghi chú mới vẫn được giữ trên máy.',
+    en: 'The saved notes could not be loaded; they load when the connection returns. New notes are kept on this tablet.',
+  },
 };

@@ -1,26 +1,44 @@
-// My private notes on the page I am looking at: add, edit, delete. Notes saved on another
-// of my devices arrive as note.saved / note.deleted (meeting-state.js).
+// My private notes on the page I am looking at: add, edit, delete. Every change goes through
+// the notes outbox (notes-outbox.js): shown at once, marked as waiting until the server has it,
+// sent when the connection allows. Notes saved on another of my devices arrive as note.saved /
+// note.deleted (meeting-state.js).
 
 import { html, useEffect, useState } from '/static/vendor/htm-preact-standalone-3.1.1.mjs';
-import { del, get, post, put } from '../api.js';
+import { get } from '../api.js';
 import { both, t } from '../i18n.js';
-import { applyPublication } from '../meeting-state.js';
 import { ErrorBox } from '../ui/feedback.js';
+import { withWaiting } from './notes-outbox.js';
 
-export function NotesPanel({ state, update, doc, page, onPage }) {
+const sameNote = (a, b) => Boolean(a && b) && (a.id != null ? a.id === b.id : a.local === b.local);
+
+export function NotesPanel({ state, update, doc, page, onPage, outbox, liveCount }) {
   const [text, setText] = useState('');
   const [editing, setEditing] = useState(null); // the note being edited, or null for a new one
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const notes = doc ? state.notes[doc.id] : null;
+  const [unloaded, setUnloaded] = useState(false); // my saved notes could not be fetched (offline)
+  const loaded = doc ? state.notes[doc.id] : null;
 
+  // Fetched when the document opens, and again when the connection returns if that failed. A
+  // change the outbox got acknowledged meanwhile may be missing from the answer: fetched again.
   useEffect(() => {
-    if (!doc || state.notes[doc.id]) return;
-    get(`/api/documents/${doc.id}/notes`).then(
-      (r) => update((s) => ({ ...s, notes: { ...s.notes, [doc.id]: r.notes } })),
-      setError,
-    );
-  }, [doc?.id]);
+    if (!doc || state.notes[doc.id]) return undefined;
+    let current = true;
+    const load = () => {
+      const at = outbox.acked();
+      get(`/api/documents/${doc.id}/notes`).then((r) => {
+        if (!current) return;
+        if (outbox.acked() !== at) { load(); return; }
+        setUnloaded(false);
+        update((s) => ({ ...s, notes: { ...s.notes, [doc.id]: r.notes } }));
+      }, (err) => {
+        if (!current) return;
+        if (err.status) setError(err);
+        else setUnloaded(true);
+      });
+    };
+    load();
+    return () => { current = false; };
+  }, [doc?.id, liveCount]);
   useEffect(() => { setEditing(null); setText(''); setError(null); }, [doc?.id, page]);
 
   if (!doc) {
@@ -29,54 +47,43 @@ export function NotesPanel({ state, update, doc, page, onPage }) {
       <p class="muted">${t('notes.no_document')}</p></section>`;
   }
 
-  const here = (notes || []).filter((n) => n.page === page);
-  const otherPages = [...new Set((notes || []).filter((n) => n.page !== page).map((n) => n.page))]
+  const { shown: notes, deletions } = withWaiting(loaded, outbox.items, doc.id);
+  const here = notes.filter((n) => n.page === page);
+  const otherPages = [...new Set(notes.filter((n) => n.page !== page).map((n) => n.page))]
     .sort((a, b) => a - b);
 
-  async function save(event) {
+  function save(event) {
     event.preventDefault();
     if (!text.trim()) {
       const { vi, en } = both('notes.empty');
       setError({ error: 'empty', message_vi: vi, message_en: en });
       return;
     }
-    setBusy(true);
     setError(null);
-    try {
-      const body = { page, text: text.trim() };
-      const { note } = editing
-        ? await put(`/api/notes/${editing.id}`, { ...body, document_id: doc.id })
-        : await post(`/api/documents/${doc.id}/notes`, body);
-      update((s) => applyPublication(s, { type: 'note.saved', data: note }));
-      setText('');
-      setEditing(null);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (editing) outbox.edit({ ...editing, document_id: doc.id }, page, text.trim());
+    else outbox.add(doc.id, page, text.trim());
+    setText('');
+    setEditing(null);
   }
 
-  async function remove(note) {
+  function remove(note) {
     setError(null);
-    try {
-      await del(`/api/notes/${note.id}`);
-      update((s) => applyPublication(s, { type: 'note.deleted', data: { id: note.id, document_id: doc.id } }));
-      if (editing?.id === note.id) { setEditing(null); setText(''); }
-    } catch (err) {
-      setError(err);
-    }
+    outbox.remove({ ...note, document_id: doc.id });
+    if (sameNote(editing, note)) { setEditing(null); setText(''); }
   }
 
   return html`
     <section class="panel notes-panel" data-testid="notes-panel">
       <h2 class="pane-title">${t('notes.title')}</h2>
       <p class="muted small">${`${t('notes.where', { page, title: doc.title || doc.filename })} · ${t('notes.hint')}`}</p>
-      ${notes && here.length === 0 && html`<p class="muted small">${t('notes.none')}</p>`}
+      ${unloaded && html`<p class="muted small" data-testid="notes-unloaded">${t('notes.unloaded')}</p>`}
+      ${(loaded || unloaded) && here.length === 0 && html`<p class="muted small">${t('notes.none')}</p>`}
       <ul class="notes">
         ${here.map((n) => html`
-          <li key=${n.id} class=${`note${editing?.id === n.id ? ' editing' : ''}`} data-testid="note">
+          <li key=${n.id ?? n.local} class=${`note${sameNote(editing, n) ? ' editing' : ''}${n.waiting ? ' note-waiting' : ''}`}
+            data-testid="note" data-waiting=${n.waiting ? 'true' : 'false'}>
             <p class="note-text">${n.text}</p>
+            ${n.waiting && html`<span class="badge badge-warn" data-testid="note-waiting">${t('notes.waiting')}</span>`}
             <div class="note-actions">
               <button type="button" class="btn btn-quiet" data-testid="note-edit"
                 onClick=${() => { setEditing(n); setText(n.text); }}>${t('common.edit')}</button>
@@ -90,13 +97,15 @@ export function NotesPanel({ state, update, doc, page, onPage }) {
           aria-label=${t('notes.placeholder')} data-testid="note-text"
           onInput=${(e) => setText(e.target.value)}></textarea>
         <div class="row">
-          <button class="btn btn-primary" type="submit" disabled=${busy} data-testid="note-save">
-            ${busy ? t('common.saving') : editing ? t('notes.update') : t('notes.save')}</button>
+          <button class="btn btn-primary" type="submit" data-testid="note-save">
+            ${editing ? t('notes.update') : t('notes.save')}</button>
           ${editing && html`<button type="button" class="btn btn-quiet"
             onClick=${() => { setEditing(null); setText(''); }}>${t('common.cancel')}</button>`}
         </div>
       </form>
-      <${ErrorBox} error=${error} testid="note-error" />
+      ${deletions > 0 && html`<p class="muted small" data-testid="notes-deletions-waiting">
+        ${t('notes.deletions_waiting', { n: deletions })}</p>`}
+      <${ErrorBox} error=${error || outbox.refused} testid="note-error" />
       ${otherPages.length > 0 && html`
         <p class="small other-pages">${t('notes.other_pages')}
           ${otherPages.map((p) => html`<button type="button" class="chip" key=${p}

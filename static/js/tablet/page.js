@@ -9,7 +9,7 @@ import { html, useEffect, useMemo, useRef, useState } from '/static/vendor/htm-p
 import { post } from '../api.js';
 import { t } from '../i18n.js';
 import {
-  findDocument, isAway, isPresent, lastClosedVote, STAFF_ROLES, VOTER_ROLES,
+  applyPublication, findDocument, isAway, isPresent, lastClosedVote, STAFF_ROLES, VOTER_ROLES,
 } from '../meeting-state.js';
 import { ConnBadge, roleLabel, StatusBadge } from '../ui/badges.js';
 import { ErrorBox, Loading } from '../ui/feedback.js';
@@ -23,6 +23,7 @@ import { icon } from './icons.js';
 import { MeetingSearch } from './meeting-search.js';
 import { NotesPanel } from './notes-panel.js';
 import { ReplyBox } from '../ui/reply-box.js';
+import { useNotesOutbox } from './notes-outbox.js';
 import { SpeakersPanel } from './speakers-panel.js';
 import { useSpeakerOutbox } from './speaker-outbox.js';
 import { useMeeting } from './use-meeting.js';
@@ -219,6 +220,11 @@ export function TabletPage({ id }) {
   const annotOutbox = useMemo(() => (userId ? new Outbox(userId) : null), [userId]);
   const annotWaiting = useWaiting(annotOutbox);
   const speakerOutbox = useSpeakerOutbox({ meetingId: id, userId, liveCount });
+  const notesOutbox = useNotesOutbox({
+    userId, liveCount,
+    onSaved: (note) => update((s) => applyPublication(s, { type: 'note.saved', data: note })),
+    onDeleted: (gone) => update((s) => applyPublication(s, { type: 'note.deleted', data: gone })),
+  });
   useCheckInCode(id);
   const view = useViewing(state, conn, liveCount);
   const [sheet, setSheet] = useSheet(state);
@@ -291,7 +297,7 @@ export function TabletPage({ id }) {
       subtitle=${`${meeting.body || ''} · ${t('tablet.you_are', { name: me.full_name, role: roleLabel(me.role) })}`}>
       <${StatusBadge} status=${meeting.status} />
       <${ConnBadge} state=${terminal ? 'closed' : connState} since=${lostAt}
-        waiting=${annotWaiting + speakerOutbox.waiting.length} />
+        waiting=${annotWaiting + speakerOutbox.waiting.length + notesOutbox.items.length} />
     </${AppHeader}>
     ${terminal && html`<${TerminalBanner} code=${terminal} meetingId=${id} />`}
     <${AgendaNews} state=${state} update=${update} />
@@ -367,7 +373,7 @@ export function TabletPage({ id }) {
         ${staff && html`<div class=${part('console')}><${Console} state=${state} update=${update}
           viewing=${view.viewing} conn=${conn} /></div>`}
         <div class=${part('notes')}><${NotesPanel} state=${state} update=${update} doc=${doc} page=${page}
-          onPage=${turnTo} /></div>
+          onPage=${turnTo} outbox=${notesOutbox} liveCount=${liveCount} /></div>
       </aside>
     </div></div>`;
 }

@@ -49,10 +49,20 @@ export function useMeeting(meetingId, { device } = {}) {
         });
       }, Math.random() * 1500);
     };
+    // Opened with no network (the app started from its saved shell): the snapshot is asked for
+    // again when the browser is back online, and on a timer; what waits in the outboxes is
+    // sent once the meeting is open.
+    let retry = null;
+    const openAgain = () => {
+      clearTimeout(retry);
+      window.removeEventListener('online', openAgain);
+      if (!stopped) open();
+    };
     // The HTTP snapshot first: the page shows at once, and a reconnect from the positions
     // kept in sessionStorage then only adds what happened since.
-    get(url).then((snap) => {
+    const open = () => get(url).then((snap) => {
       if (stopped) return;
+      setLoadError(null);
       update((s) => fromSnapshot(snap, s));
       const conn = new MeetingConnection(meetingId, {
         ...(device ? { device } : {}),
@@ -83,9 +93,19 @@ export function useMeeting(meetingId, { device } = {}) {
       });
       held.current.conn = conn;
       conn.start();
-    }, (err) => !stopped && setLoadError(err));
+    }, (err) => {
+      if (stopped) return;
+      setLoadError(err);
+      if (!err.status || err.status >= 500) {
+        window.addEventListener('online', openAgain);
+        retry = setTimeout(openAgain, 10_000);
+      }
+    });
+    open();
     return () => {
       stopped = true;
+      clearTimeout(retry);
+      window.removeEventListener('online', openAgain);
       clearTimeout(reloading);
       held.current.conn?.stop();
       held.current.conn = null;
