@@ -198,6 +198,7 @@ def test_after_the_start_changes_are_announced_and_guarded(login, app) -> None:
     entries = [k for k, _ in kinds(app, 1)]
     started = entries.index("meeting.started")
     assert [k for k in entries[started:] if k.startswith(("item.", "document."))] == [
+        "document.presented",  # the start put the first item's document on screen
         "item.added", "item.deleted", "document.withdrawn", "document.moved", "item.deleted"]
 
     # The presented document, withdrawn, leaves the room's screen for the item's next one.

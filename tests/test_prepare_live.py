@@ -87,7 +87,10 @@ async def test_changes_after_the_start_are_announced_live_and_recorded(
     entries = record_kinds(live_server, 1)
     started = [k for k, _ in entries].index("meeting.started")
     assert entries[started][1] == {"item_id": snap["items"][0]["id"]}
-    assert [k for k, _ in entries[started + 1:]] == [
+    # the start puts the first item's document on screen: the record says which version
+    assert entries[started + 1][0] == "document.presented"
+    assert entries[started + 1][1]["version"] == 1
+    assert [k for k, _ in entries[started + 2:]] == [
         "item.added", "item.edited", "agenda.reordered", "item.deleted", "document.withdrawn"]
     for t in (member, guest):
         await t.close()

@@ -170,13 +170,11 @@ def wipe_devices(session: Session, actor: Actor, user_id: int) -> tuple[User, li
     as logged out (a tablet away from the Wi-Fi now does it when it comes back). An
     administrator may, and the secretary of a meeting the person takes part in. The person
     logs in again with their password."""
-    user = _user(session, user_id)
+    # Anyone else is answered as for a person who does not exist: the route must not tell
+    # an outsider which ids are people (as the login unlock does).
     if not actor.is_admin and not runs_a_meeting_of(session, actor.user_id, user_id):
-        raise forbidden("forbidden",
-                        "Chỉ quản trị hệ thống, thư ký hoặc chủ tọa cuộc họp có người này tham "
-                        "dự mới xóa được dữ liệu trên thiết bị của họ.",
-                        "Only an administrator, or the secretary or chair of a meeting this "
-                        "person takes part in, can wipe their devices.")
+        raise not_found("người dùng", "User")
+    user = _user(session, user_id)
     open_logins = _end_logins(session, user_id)
     audit.record(session, actor.user_id, "user.devices_wiped", user.username,
                  logins_ended=len(open_logins))
